@@ -1,0 +1,58 @@
+# Two commands on a fresh Debian 12 machine, as root: `make demo` and `make test`.
+# Each installs what is missing (apt packages, npm packages), builds, and runs.
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEMO_DB ?= demo.db
+LISTEN ?= 127.0.0.1:8080
+
+APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libsodium-dev \
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk
+
+.PHONY: all deps build web demo test test-unit test-e2e bench clean
+
+all: build web
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# npm ci only when the lock file changed since the last install.
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: deps
+	@if [ -f web/package.json ]; then \
+	  $(MAKE) --no-print-directory web/node_modules/.installed && cd web && npm run build; \
+	fi
+
+demo: build web
+	$(BUILD)/tongan demo --db $(DEMO_DB) --listen $(LISTEN) --web web/dist
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-e2e: build web
+	@if [ -d web/e2e ]; then cd web && TONGAN_BIN=../$(BUILD)/tongan node --test e2e/; fi
+
+test: test-unit test-e2e
+
+bench: build
+	$(BUILD)/tongan bench-api --db bench-1m.db --children 1000000
+
+clean:
+	rm -rf $(BUILD) web/dist web/node_modules

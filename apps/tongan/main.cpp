@@ -1,0 +1,147 @@
+// tongan: the server and its command-line tools.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/audit_log.h"
+#include "app/auth.h"
+#include "app/child_service.h"
+#include "app/deployment.h"
+#include "bench/api_bench.h"
+#include "demo/demo_county.h"
+#include "http/api_routes.h"
+#include "http/server.h"
+
+namespace {
+
+using namespace tongan;
+
+struct Listen {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+};
+
+Listen ParseListen(const std::string& text) {
+  Listen l;
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "应为 地址:端口，如 127.0.0.1:8080");
+  l.address = text.substr(0, colon);
+  l.port = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
+  return l;
+}
+
+// Runs the server until SIGTERM/SIGINT; `on_listening` prints what the user should see first.
+int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
+          const std::function<void(const std::string&)>& on_listening) {
+  AuditLog audit(*d.store);
+  AuthService auth(*d.store, audit);
+  ChildService children(*d.store, audit, d.regions, d.config);
+  Router router;
+  AddApiRoutes(router, auth, children);
+  const Listen l = ParseListen(listen);
+  ServerOptions options;
+  options.address = l.address;
+  options.port = l.port;
+  options.web_dir = web_dir;
+  HttpServer server(options, router, auth);
+  const uint16_t port = server.Start();
+  const std::string url = "http://" + l.address + ":" + std::to_string(port);
+  on_listening(url);
+  std::printf("tongan listening on %s\n", url.c_str());
+  std::fflush(stdout);
+  server.WaitForSignal();
+  std::printf("tongan stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"童安 tongan：流动儿童和留守儿童关爱保护信息系统"};
+  app.require_subcommand(1);
+  std::string db = "tongan.db", data_dir = "data", listen = "127.0.0.1:8080", web_dir = "web/dist";
+
+  auto* serve = app.add_subcommand("serve", "启动服务（JSON API 与网页）");
+  serve->add_option("--db", db, "SQLite 数据库文件");
+  serve->add_option("--data", data_dir, "数据目录（区划、分类口径）");
+  serve->add_option("--listen", listen, "监听地址:端口（端口 0 由系统分配）");
+  serve->add_option("--web", web_dir, "前端页面目录");
+
+  int64_t demo_children = 20000;
+  uint64_t demo_seed = 20261122;
+  auto* demo = app.add_subcommand("demo", "生成演示县（平顶山市新华区）数据并启动服务");
+  demo->add_option("--db", db, "SQLite 数据库文件")->default_val("demo.db");
+  demo->add_option("--data", data_dir, "数据目录");
+  demo->add_option("--listen", listen, "监听地址:端口");
+  demo->add_option("--web", web_dir, "前端页面目录");
+  demo->add_option("--children", demo_children, "演示儿童人数");
+  demo->add_option("--seed", demo_seed, "随机种子");
+
+  auto* migrate = app.add_subcommand("migrate", "执行数据库迁移");
+  migrate->add_option("--db", db, "SQLite 数据库文件");
+  migrate->add_option("--data", data_dir, "数据目录");
+
+  std::string username, role_code, region, password, display_name;
+  auto* user_add = app.add_subcommand("user-add", "新增用户");
+  user_add->add_option("--db", db, "SQLite 数据库文件");
+  user_add->add_option("--data", data_dir, "数据目录");
+  user_add->add_option("--username", username)->required();
+  user_add->add_option("--role", role_code, "角色代码，如 child_director")->required();
+  user_add->add_option("--region", region, "所辖区划代码")->required();
+  user_add->add_option("--name", display_name, "显示名");
+  user_add->add_option("--password", password, "初始密码")->required();
+
+  ApiBenchOptions bench_options;
+  auto* bench = app.add_subcommand("bench-api", "API 基准测试：建库并测量查询吞吐与延迟");
+  bench->add_option("--db", bench_options.db_path, "基准数据库（不存在则生成）")->required();
+  bench->add_option("--data", bench_options.data_dir, "数据目录");
+  bench->add_option("--children", bench_options.children, "儿童人数");
+  bench->add_option("--threads", bench_options.client_threads, "并发客户端数");
+  bench->add_option("--requests", bench_options.requests_per_kind, "每类请求次数");
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*serve) {
+      Deployment d = OpenDeployment(db, data_dir);
+      return Serve(d, listen, web_dir, [](const std::string&) {});
+    }
+    if (*demo) {
+      Deployment d = OpenDeployment(db, data_dir);
+      const auto users = LoadDemoCounty(d, demo_children, demo_seed, TodayInChina());
+      return Serve(d, listen, web_dir, [&](const std::string& url) {
+        std::printf("童安演示系统：%s（平顶山市新华区，%lld 名儿童）\n", url.c_str(),
+                    static_cast<long long>(d.store->CountChildren()));
+        std::printf("演示账号（密码均为 %s）：\n", kDemoPassword);
+        for (const DemoUser& u : users)
+          std::printf("  %-16s %-12s %s\n", u.username.c_str(), u.role_name.c_str(), u.region_name.c_str());
+      });
+    }
+    if (*migrate) {
+      Deployment d = OpenDeployment(db, data_dir);
+      std::printf("数据库已迁移到最新版本：%s\n", db.c_str());
+      return 0;
+    }
+    if (*user_add) {
+      Deployment d = OpenDeployment(db, data_dir);
+      const auto role = ParseRole(role_code);
+      if (!role) throw std::runtime_error("未知角色：" + role_code);
+      if (!d.regions.Contains(region)) throw std::runtime_error("未知区划：" + region);
+      User user;
+      user.username = username;
+      user.display_name = display_name.empty() ? username : display_name;
+      user.role = *role;
+      user.region_code = region;
+      user.password_hash = HashPassword(password);
+      d.store->CreateUser(user);
+      std::printf("已新增用户 %s（%s，%s）\n", username.c_str(), std::string(RoleNameZh(*role)).c_str(),
+                  d.regions.FullName(region).c_str());
+      return 0;
+    }
+    if (*bench) return RunApiBench(bench_options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "错误：%s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

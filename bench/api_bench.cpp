@@ -1,0 +1,153 @@
+#include "bench/api_bench.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "app/audit_log.h"
+#include "app/auth.h"
+#include "app/child_service.h"
+#include "app/deployment.h"
+#include "demo/synthetic.h"
+#include "http/api_routes.h"
+#include "http/client.h"
+#include "http/server.h"
+
+namespace tongan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kBenchCity = "4104";  // 平顶山市: all its counties receive children
+constexpr const char* kBenchPassword = "Bench@2026";
+
+void BuildStore(Deployment& d, int64_t children) {
+  const int64_t have = d.store->CountChildren();
+  if (have >= children) return;
+  std::printf("building a store of %lld children …\n", static_cast<long long>(children));
+  SyntheticOptions options;
+  for (const Region* county : d.regions.ChildrenOf(kBenchCity)) options.county_codes.push_back(county->code);
+  options.children = children;
+  options.villages_per_township = 12;
+  options.today = TodayInChina();
+  const auto start = Clock::now();
+  SyntheticData data = GenerateSynthetic(d.regions, options);
+  for (const SyntheticVillage& v : data.villages) {
+    d.store->UpsertVillage(v.code, v.name);
+    d.regions.Add(v.code, v.name);
+  }
+  constexpr size_t kBatch = 50000;
+  for (size_t from = 0; from < data.children.size(); from += kBatch) {
+    std::vector<Child> batch(data.children.begin() + from,
+                             data.children.begin() + std::min(data.children.size(), from + kBatch));
+    std::vector<uint32_t> basis;
+    for (const Child& c : batch) basis.push_back(ClassBasisOf(c, d.config));
+    d.store->InsertChildrenBulk(batch, basis, {0, "bench"});
+  }
+  std::printf("  loaded in %.1f s\n", std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+struct Figures {
+  std::vector<double> latencies_ms;
+  double seconds = 0;
+  int64_t errors = 0;
+};
+
+void Report(const char* name, Figures& f) {
+  std::sort(f.latencies_ms.begin(), f.latencies_ms.end());
+  const auto pct = [&](double p) {
+    if (f.latencies_ms.empty()) return 0.0;
+    return f.latencies_ms[std::min(f.latencies_ms.size() - 1, size_t(p * f.latencies_ms.size()))];
+  };
+  std::printf("%-28s %8zu req  %8.0f req/s  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  errors %lld\n",
+              name, f.latencies_ms.size(), f.latencies_ms.size() / f.seconds, pct(0.50), pct(0.95),
+              pct(0.99), static_cast<long long>(f.errors));
+}
+
+// Runs `requests` requests spread over `threads` keep-alive clients; `target(rng)` picks each one.
+template <typename TargetFn>
+Figures Drive(uint16_t port, const std::string& token, int threads, int64_t requests, TargetFn target) {
+  Figures figures;
+  std::vector<std::vector<double>> per_thread(threads);
+  std::atomic<int64_t> next{0}, errors{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      HttpClient client("127.0.0.1", port);
+      std::mt19937_64 rng(1000 + t);
+      while (next.fetch_add(1) < requests) {
+        const std::string path = target(rng);
+        const auto begin = Clock::now();
+        const ClientResponse res = client.Get(path, token);
+        per_thread[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+        if (res.status != 200) ++errors;
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  figures.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& v : per_thread) figures.latencies_ms.insert(figures.latencies_ms.end(), v.begin(), v.end());
+  figures.errors = errors;
+  return figures;
+}
+
+}  // namespace
+
+int RunApiBench(const ApiBenchOptions& options) {
+  Deployment d = OpenDeployment(options.db_path, options.data_dir);
+  BuildStore(d, options.children);
+  if (!d.store->FindUserByName("bench")) {
+    User user;
+    user.username = "bench";
+    user.display_name = "基准测试";
+    user.role = Role::kCountyCivilAffairs;
+    user.region_code = kBenchCity;
+    user.password_hash = HashPassword(kBenchPassword);
+    d.store->CreateUser(user);
+  }
+  const int64_t total = d.store->CountChildren();
+  std::vector<std::string> townships;
+  for (const Region* county : d.regions.ChildrenOf(kBenchCity))
+    for (const Region* township : d.regions.ChildrenOf(county->code)) townships.push_back(township->code);
+
+  AuditLog audit(*d.store);
+  AuthService auth(*d.store, audit);
+  ChildService children(*d.store, audit, d.regions, d.config);
+  Router router;
+  AddApiRoutes(router, auth, children);
+  ServerOptions server_options;
+  server_options.port = 0;
+  HttpServer server(server_options, router, auth);
+  const uint16_t port = server.Start();
+  HttpClient login_client("127.0.0.1", port);
+  const std::string token =
+      login_client.Post("/api/login", {{"username", "bench"}, {"password", kBenchPassword}}).Json()["token"];
+
+  std::printf("store: %lld children, %zu townships; %d client threads, server threads %d, loopback\n",
+              static_cast<long long>(total), townships.size(), options.client_threads, server_options.threads);
+  Figures lookup = Drive(port, token, options.client_threads, options.requests_per_kind, [&](auto& rng) {
+    return "/api/children/" + std::to_string(1 + rng() % total);
+  });
+  Report("lookup by id", lookup);
+  Figures filtered = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
+    static const char* classes[] = {"migrant", "left_behind", "in_difficulty", "key_care"};
+    static const char* groups[] = {"0-3", "3-6", "6-15", "12-16", "15-18"};
+    return "/api/children?region=" + townships[rng() % townships.size()] + "&class=" + classes[rng() % 4] +
+           "&age_group=" + groups[rng() % 5] + "&page=1&page_size=20";
+  });
+  Report("search township+class+age", filtered);
+  Figures by_name = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
+    static const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄"};
+    const std::string township = townships[rng() % townships.size()];
+    return "/api/children?region=" + township.substr(0, 6) + "&q=" + UrlEncode(surnames[rng() % 8]) +
+           "&page=1&page_size=20";
+  });
+  Report("search county+name prefix", by_name);
+  server.Stop();
+  return lookup.errors + filtered.errors + by_name.errors == 0 ? 0 : 1;
+}
+
+}  // namespace tongan

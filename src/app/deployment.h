@@ -1,0 +1,28 @@
+// Everything a running deployment needs: the store, the region tree (shipped codes plus the
+// deployment's villages) and the classification policy, loaded from the data directory.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/classification.h"
+#include "core/region.h"
+#include "store/store.h"
+
+namespace tongan {
+
+struct Deployment {
+  std::unique_ptr<Store> store;
+  RegionTree regions;
+  ClassificationConfig config;
+};
+
+// Reads data_dir/regions/*.csv and data_dir/classification.json, opens (and migrates) the SQLite
+// database at db_path and adds its villages to the tree. Throws std::runtime_error with a Chinese
+// message naming the file when something is missing or invalid.
+Deployment OpenDeployment(const std::string& db_path, const std::string& data_dir);
+
+// Reads a whole file; throws std::runtime_error naming it when it cannot.
+std::string ReadFileText(const std::string& path);
+
+}  // namespace tongan

@@ -1,0 +1,37 @@
+// Users' roles and what each may do with children's data (least privilege, DOMAIN.md §12).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace tongan {
+
+enum class Role {
+  kChildDirector,       // 儿童主任, village
+  kGridWorker,          // 网格员, village/community grid
+  kSupervisor,          // 儿童督导员, township
+  kCountyCivilAffairs,  // 县级民政
+  kCityCivilAffairs,    // 市级民政
+  kProvinceCivilAffairs,// 省级民政
+  kDepartmentLiaison,   // 部门联络员 (教育 公安 卫健 …)
+  kSocialWorker,        // 社工/志愿者, assigned cases only
+  kAdmin,               // 系统管理员
+};
+
+std::string_view RoleCode(Role role);    // "child_director", …
+std::string_view RoleNameZh(Role role);  // "儿童主任", …
+std::optional<Role> ParseRole(std::string_view code);
+const std::vector<Role>& AllRoles();
+
+// What a role may do with child records inside its region subtree.
+struct RolePermissions {
+  bool read_children = false;     // list, search, open a child's file
+  bool create_children = false;   // register a child
+  bool update_children = false;   // edit a child's file
+  bool see_identifiers = false;   // unmasked ID numbers and phones
+  bool manage_users = false;
+};
+RolePermissions PermissionsOf(Role role);
+
+}  // namespace tongan

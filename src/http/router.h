@@ -1,0 +1,58 @@
+// The API route table: method + path pattern -> handler. Patterns use {name} segments.
+// The table is data so that tests can walk every route (authorisation matrix).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/child_service.h"
+
+namespace tongan {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> params;  // from {name} segments
+  std::map<std::string, std::string> query;   // decoded query string
+  nlohmann::json body;                        // null when there is none
+  std::string bearer_token;
+  std::string remote;
+  std::optional<RequestContext> ctx;          // set for authenticated routes
+};
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body;
+};
+
+using ApiHandler = std::function<ApiResponse(ApiRequest&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  bool needs_login = true;
+  ApiHandler handler;
+};
+
+class Router {
+ public:
+  void Add(Route route) { routes_.push_back(std::move(route)); }
+  // Finds the route for method and path, filling params; sets *path_known when some route
+  // matches the path with another method.
+  const Route* Match(const std::string& method, const std::string& path,
+                     std::map<std::string, std::string>* params, bool* path_known) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Percent-decoding and query-string splitting ('+' is a space in queries).
+std::string PercentDecode(std::string_view text, bool plus_is_space);
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+
+}  // namespace tongan

@@ -1,0 +1,347 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "app/api_error.h"
+
+namespace tongan {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+
+constexpr size_t kMaxHeaderBytes = 16 * 1024;
+constexpr int kMaxJsonDepth = 32;
+
+json ErrorBody(const std::string& code, const std::string& message, const std::string& field = "") {
+  json error = {{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  return {{"error", error}};
+}
+
+// Rejects absurd nesting before parsing, so no input can exhaust the stack anywhere downstream.
+bool NestingWithin(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+std::string ContentType(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".woff") return "font/woff";
+  if (ext == ".ttf") return "font/ttf";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  const Router& router;
+  AuthService& auth;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};
+  std::filesystem::path web_root;
+
+  Impl(ServerOptions o, const Router& r, AuthService& a) : options(std::move(o)), router(r), auth(a) {}
+
+  class Session;
+  std::mutex sessions_mutex;
+  std::set<std::shared_ptr<Session>> sessions;
+
+  http::response<http::string_body> Handle(const http::request<http::string_body>& req,
+                                           const std::string& remote);
+  ApiResponse HandleApi(const http::request<http::string_body>& req, const std::string& remote);
+  http::response<http::string_body> ServeStatic(const http::request<http::string_body>& req);
+  void Accept();
+};
+
+class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Impl& server) : stream_(std::move(socket)), server_(server) {
+    boost::system::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? "" : endpoint.address().to_string();
+  }
+
+  void Start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); }); }
+
+  // Closes the connection if it is waiting for a request; a busy one closes after its response.
+  void CloseIfIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->stream_.socket().close();
+    });
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    busy_ = false;
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    busy_ = true;
+    if (ec == http::error::body_limit) {
+      SendError(413, "body_too_large", "请求体过大（上限 " +
+                                           std::to_string(server_.options.max_body_bytes / 1024) + " KB）");
+      return;
+    }
+    if (ec == http::error::header_limit) {
+      SendError(431, "header_too_large", "请求头过大");
+      return;
+    }
+    if (ec) {
+      // Timeouts, resets and malformed requests: a malformed one gets an answer, others just close.
+      if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
+          ec != http::error::end_of_stream)
+        SendError(400, "bad_request", "HTTP 请求格式错误");
+      else
+        Close();
+      return;
+    }
+    auto response = server_.Handle(parser_->get(), remote_);
+    response.keep_alive(parser_->get().keep_alive() && !server_.stopping);
+    Send(std::move(response));
+  }
+
+  void SendError(int status, const std::string& code, const std::string& message) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = ErrorBody(code, message).dump();
+    res.keep_alive(false);
+    res.prepare_payload();
+    Send(std::move(res));
+  }
+
+  void Send(http::response<http::string_body> res) {
+    auto response = std::make_shared<http::response<http::string_body>>(std::move(res));
+    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, size_t) {
+                        if (ec || !response->keep_alive()) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+    --server_.connections;
+    std::lock_guard lock(server_.sessions_mutex);
+    server_.sessions.erase(shared_from_this());
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Impl& server_;
+  std::string remote_;
+  bool busy_ = false;
+  bool closed_ = false;
+};
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!stopping && ec != net::error::operation_aborted) Accept();
+      return;
+    }
+    if (connections >= options.max_connections) {
+      socket.close();  // shed load rather than fall over
+    } else {
+      ++connections;
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      {
+        std::lock_guard lock(sessions_mutex);
+        sessions.insert(session);
+      }
+      session->Start();
+    }
+    Accept();
+  });
+}
+
+ApiResponse HttpServer::Impl::HandleApi(const http::request<http::string_body>& req,
+                                        const std::string& remote) {
+  const std::string target(req.target());
+  const size_t question = target.find('?');
+  ApiRequest api;
+  api.method = std::string(req.method_string());
+  api.path = target.substr(0, question);
+  if (question != std::string::npos) api.query = ParseQuery(std::string_view(target).substr(question + 1));
+  api.remote = remote;
+
+  bool path_known = false;
+  const Route* route = router.Match(api.method, api.path, &api.params, &path_known);
+  if (!route) {
+    if (path_known) return {405, ErrorBody("method_not_allowed", "不支持该请求方法")};
+    return {404, ErrorBody("not_found", "接口不存在")};
+  }
+  const auto auth_header = req[http::field::authorization];
+  if (auth_header.starts_with("Bearer ")) api.bearer_token = std::string(auth_header.substr(7));
+  if (route->needs_login) {
+    auto user = auth.Authenticate(api.bearer_token);
+    if (!user) return {401, ErrorBody("unauthenticated", "未登录或登录已过期，请重新登录")};
+    api.ctx = RequestContext{std::move(*user), remote};
+  }
+  if (!req.body().empty()) {
+    if (!NestingWithin(req.body(), kMaxJsonDepth))
+      return {400, ErrorBody("bad_json", "请求体 JSON 嵌套过深")};
+    api.body = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+    if (api.body.is_discarded()) return {400, ErrorBody("bad_json", "请求体不是有效的 JSON")};
+  }
+  try {
+    return route->handler(api);
+  } catch (const ApiError& e) {
+    return {e.status(), ErrorBody(e.code(), e.what(), e.field())};
+  } catch (const json::exception& e) {
+    return {400, ErrorBody("invalid_field", "请求字段类型不正确")};
+  }
+}
+
+http::response<http::string_body> HttpServer::Impl::Handle(const http::request<http::string_body>& req,
+                                                          const std::string& remote) {
+  const bool api = req.target().starts_with("/api/") || req.target() == "/api";
+  if (!api) return ServeStatic(req);
+  ApiResponse result;
+  try {
+    result = HandleApi(req, remote);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error on %s %s: %s\n", std::string(req.method_string()).c_str(),
+                 std::string(req.target()).c_str(), e.what());
+    result = {500, ErrorBody("internal", "服务器内部错误，请稍后重试")};
+  }
+  http::response<http::string_body> res{static_cast<http::status>(result.status), req.version()};
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.body() = result.body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.prepare_payload();
+  return res;
+}
+
+http::response<http::string_body> HttpServer::Impl::ServeStatic(const http::request<http::string_body>& req) {
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  const auto fail = [&](http::status status, const char* text) {
+    res.result(status);
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = text;
+    res.prepare_payload();
+    return res;
+  };
+  if (req.method() != http::verb::get && req.method() != http::verb::head)
+    return fail(http::status::method_not_allowed, "不支持该请求方法");
+  if (web_root.empty()) return fail(http::status::not_found, "未配置前端页面目录");
+  std::string path = PercentDecode(std::string(req.target().substr(0, req.target().find('?'))), false);
+  if (path.find("..") != std::string::npos || path.find('\0') != std::string::npos)
+    return fail(http::status::bad_request, "路径无效");
+  std::filesystem::path file = web_root / std::filesystem::path(path).relative_path();
+  std::error_code ec;
+  // Unknown paths are routes of the single-page app: answer with its index.
+  if (path == "/" || !std::filesystem::is_regular_file(file, ec)) file = web_root / "index.html";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(http::status::not_found, "页面不存在");
+  std::ostringstream content;
+  content << in.rdbuf();
+  res.set(http::field::content_type, ContentType(file));
+  // Built assets carry a content hash in their names; index.html must always be fresh.
+  res.set(http::field::cache_control, file.filename() == "index.html" ? "no-cache" : "public, max-age=31536000, immutable");
+  res.body() = content.str();
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.body().clear();
+  return res;
+}
+
+HttpServer::HttpServer(ServerOptions options, const Router& router, AuthService& auth)
+    : impl_(std::make_unique<Impl>(std::move(options), router, auth)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+uint16_t HttpServer::Start() {
+  Impl& s = *impl_;
+  if (!s.options.web_dir.empty()) s.web_root = std::filesystem::absolute(s.options.web_dir);
+  const tcp::endpoint endpoint(net::ip::make_address(s.options.address), s.options.port);
+  s.acceptor.open(endpoint.protocol());
+  s.acceptor.set_option(net::socket_base::reuse_address(true));
+  s.acceptor.bind(endpoint);
+  s.acceptor.listen(net::socket_base::max_listen_connections);
+  s.Accept();
+  for (int i = 0; i < s.options.threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  return s.acceptor.local_endpoint().port();
+}
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  if (s.threads.empty()) return;
+  s.stopping = true;
+  net::post(s.ioc, [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+  {
+    std::lock_guard lock(s.sessions_mutex);
+    for (const auto& session : s.sessions) session->CloseIfIdle();
+  }
+  // Requests in flight finish; the io_context runs out of work when the last connection closes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (s.connections > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+}
+
+void HttpServer::WaitForSignal() {
+  net::io_context signals_ioc;
+  net::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+  signals.async_wait([](beast::error_code, int) {});
+  signals_ioc.run();
+  Stop();
+}
+
+}  // namespace tongan

@@ -1,0 +1,544 @@
+// SQLite implementation of Store: one writer connection (writes serialise on it, as SQLite does
+// anyway) and a pool of reader connections, which WAL lets run beside the writer.
+#include <sodium.h>
+
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/child_json.h"
+#include "store/migrations.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace tongan {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+std::string NowUtcIso() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The first code past every code that starts with `prefix`: region subtrees become index ranges.
+std::string PrefixUpperBound(const std::string& prefix) { return prefix + "\xff"; }
+
+constexpr const char* kChildColumns =
+    "id, doc, version, created_at, updated_at";
+
+Child ChildFromRow(const Statement& row) {
+  Child child;
+  InputError ignored;
+  ChildFromJson(nlohmann::json::parse(row.Text(1)), &child, &ignored);
+  child.id = row.Int(0);
+  child.version = row.Int(2);
+  child.created_at = row.Text(3);
+  child.updated_at = row.Text(4);
+  return child;
+}
+
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+bool IsUniqueViolation(const sqlite::Error& e) {
+  return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// SQL for "this row is of class c today", from the core's predicate; dates are literals made by
+// FormatIsoDate, so they need no quoting beyond the quotes added here.
+std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs) {
+  std::string sql = "(class_basis & " + std::to_string(p.basis_bits) + ") = " + std::to_string(p.basis_bits);
+  if (p.under16) sql += " AND birth_date > '" + FormatIsoDate(cutoffs.born_after_for_under16) + "'";
+  if (p.under18) sql += " AND birth_date > '" + FormatIsoDate(cutoffs.born_after_for_under18) + "'";
+  if (p.resident_6_months)
+    sql += " AND residence_since IS NOT NULL AND residence_since <= '" +
+           FormatIsoDate(cutoffs.resident_since_on_or_before) + "'";
+  return "(" + sql + ")";
+}
+
+class ReaderPool {
+ public:
+  ReaderPool(const std::string& path, int size) {
+    for (int i = 0; i < size; ++i) idle_.push_back(std::make_unique<Connection>(path, true));
+  }
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
+    ~Lease() { pool_.Return(std::move(c_)); }
+    Connection& operator*() { return *c_; }
+    Connection* operator->() { return c_.get(); }
+
+   private:
+    ReaderPool& pool_;
+    std::unique_ptr<Connection> c_;
+  };
+  Lease Acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty(); });
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(*this, std::move(c));
+  }
+
+ private:
+  void Return(std::unique_ptr<Connection> c) {
+    {
+      std::lock_guard lock(mutex_);
+      idle_.push_back(std::move(c));
+    }
+    available_.notify_one();
+  }
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : path_(path), writer_(path) {}
+
+  void Migrate() override {
+    std::lock_guard lock(write_mutex_);
+    writer_.Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, checksum TEXT "
+        "NOT NULL, applied_at TEXT NOT NULL) STRICT");
+    for (const Migration& m : sqlite_migrations()) {
+      const std::string checksum = MigrationChecksum(m.sql);
+      auto existing = writer_.Prepare("SELECT checksum FROM schema_migrations WHERE version = ?");
+      existing.Bind(1, m.name);
+      if (existing.Step()) {
+        if (existing.Text(0) != checksum)
+          throw std::runtime_error("migration " + m.name +
+                                   " was changed after it was applied (checksum mismatch)");
+        continue;
+      }
+      Transaction tx(writer_);
+      writer_.Exec(m.sql);
+      writer_.Prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)")
+          .Bind(1, m.name)
+          .Bind(2, checksum)
+          .Bind(3, NowUtcIso())
+          .Run();
+      tx.Commit();
+    }
+    readers_ = std::make_unique<ReaderPool>(path_, 8);
+  }
+
+  std::optional<User> FindUserByName(const std::string& username) override {
+    return FindUser("username = ?", [&](Statement& s) { s.Bind(1, username); });
+  }
+
+  std::optional<User> FindUserById(int64_t id) override {
+    return FindUser("id = ?", [&](Statement& s) { s.Bind(1, id); });
+  }
+
+  int64_t CreateUser(const User& user) override {
+    std::lock_guard lock(write_mutex_);
+    try {
+      writer_
+          .Prepare("INSERT INTO users (username, display_name, role, region_code, password_hash, "
+                   "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .Bind(1, user.username)
+          .Bind(2, user.display_name)
+          .Bind(3, RoleCode(user.role))
+          .Bind(4, user.region_code)
+          .Bind(5, user.password_hash)
+          .Bind(6, int64_t{user.disabled})
+          .Bind(7, NowUtcIso())
+          .Run();
+    } catch (const sqlite::Error& e) {
+      if (IsUniqueViolation(e))
+        throw StoreConflict(StoreConflict::Kind::kDuplicateUsername, "username taken");
+      throw;
+    }
+    return writer_.LastInsertId();
+  }
+
+  void CreateSession(const std::string& token_hash, const SessionRecord& session) override {
+    std::lock_guard lock(write_mutex_);
+    writer_.Prepare("DELETE FROM sessions WHERE expires_at < ?").Bind(1, int64_t(std::time(nullptr))).Run();
+    writer_.Prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+        .Bind(1, token_hash)
+        .Bind(2, session.user_id)
+        .Bind(3, session.expires_at)
+        .Run();
+  }
+
+  std::optional<SessionRecord> FindSession(const std::string& token_hash) override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?");
+    s.Bind(1, token_hash);
+    if (!s.Step()) return std::nullopt;
+    return SessionRecord{s.Int(0), s.Int(1)};
+  }
+
+  void TouchSession(const std::string& token_hash, int64_t expires_at) override {
+    std::lock_guard lock(write_mutex_);
+    writer_.Prepare("UPDATE sessions SET expires_at = ? WHERE token_hash = ?")
+        .Bind(1, expires_at)
+        .Bind(2, token_hash)
+        .Run();
+  }
+
+  void DeleteSession(const std::string& token_hash) override {
+    std::lock_guard lock(write_mutex_);
+    writer_.Prepare("DELETE FROM sessions WHERE token_hash = ?").Bind(1, token_hash).Run();
+  }
+
+  void UpsertVillage(const std::string& code, const std::string& name) override {
+    std::lock_guard lock(write_mutex_);
+    writer_.Prepare("INSERT INTO villages (code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name")
+        .Bind(1, code)
+        .Bind(2, name)
+        .Run();
+  }
+
+  std::vector<std::pair<std::string, std::string>> Villages() override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare("SELECT code, name FROM villages ORDER BY code");
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.Step()) out.emplace_back(s.Text(0), s.Text(1));
+    return out;
+  }
+
+  std::optional<Child> GetChild(const RegionScope& scope, int64_t id) override {
+    auto reader = readers_->Acquire();
+    return GetChildOn(*reader, scope, id);
+  }
+
+  ChildPage SearchChildren(const RegionScope& scope, const ChildQuery& query) override {
+    std::string where = "region_code >= ? AND region_code < ?";
+    // The region range is the narrower of scope and filter; a filter outside the scope finds nothing.
+    std::string root = scope.root_code;
+    if (!query.region_code.empty() && query.region_code.rfind(root, 0) == 0) root = query.region_code;
+    if (!query.region_code.empty() && query.region_code.rfind(root, 0) != 0) return {};
+    std::vector<std::string> args = {root, PrefixUpperBound(root)};
+    const auto add_text = [&](std::string v) { args.push_back(std::move(v)); };
+
+    if (!query.name.empty()) {
+      where += " AND name >= ? AND name < ?";
+      add_text(query.name);
+      add_text(PrefixUpperBound(query.name));
+    }
+    if (!query.id_number.empty()) {
+      if (query.id_number.size() >= 15) {
+        where += " AND id_number = ?";
+        add_text(query.id_number);
+      } else {
+        where += " AND substr(id_number, -4) = ? AND id_number LIKE ?";
+        add_text(query.id_number.substr(query.id_number.size() - 4));
+        add_text("%" + query.id_number);
+      }
+    }
+    if (query.child_class) where += " AND " + ClassCondition(PredicateFor(*query.child_class), query.cutoffs);
+    if (query.birth_range) {
+      where += " AND birth_date >= ? AND birth_date <= ?";
+      add_text(FormatIsoDate(query.birth_range->first));
+      add_text(FormatIsoDate(query.birth_range->second));
+    }
+    const auto bind_all = [&](Statement& s) {
+      for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+    };
+
+    auto reader = readers_->Acquire();
+    ChildPage page;
+    {
+      auto count = reader->Prepare("SELECT count(*) FROM children WHERE " + where);
+      bind_all(count);
+      count.Step();
+      page.total = count.Int(0);
+    }
+    auto rows = reader->Prepare(std::string("SELECT ") + kChildColumns + " FROM children WHERE " +
+                                where + " ORDER BY region_code DESC, id DESC LIMIT ? OFFSET ?");
+    bind_all(rows);
+    rows.Bind(static_cast<int>(args.size() + 1), query.limit);
+    rows.Bind(static_cast<int>(args.size() + 2), query.offset);
+    while (rows.Step()) page.items.push_back(ChildFromRow(rows));
+    return page;
+  }
+
+  void InsertChild(Child& child, uint32_t class_basis, const Actor& actor) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    InsertChildRow(child, class_basis, actor);
+    AppendHistory(child, actor, {{"*", "", "登记"}});
+    tx.Commit();
+  }
+
+  void InsertChildrenBulk(std::vector<Child>& children, const std::vector<uint32_t>& class_basis,
+                          const Actor& actor) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    for (size_t i = 0; i < children.size(); ++i) InsertChildRow(children[i], class_basis[i], actor);
+    tx.Commit();
+  }
+
+  std::optional<std::vector<FieldChange>> UpdateChild(const RegionScope& scope, Child& child,
+                                                      int64_t expected_version,
+                                                      uint32_t class_basis,
+                                                      const Actor& actor) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    const std::optional<Child> stored = GetChildOn(writer_, scope, child.id);
+    if (!stored) return std::nullopt;
+    if (stored->version != expected_version)
+      throw StoreConflict(StoreConflict::Kind::kVersionMismatch, "version mismatch");
+    std::vector<FieldChange> changes;
+    for (auto& d : DiffChildren(*stored, child))
+      changes.push_back({std::move(d.field), std::move(d.old_value), std::move(d.new_value)});
+    if (changes.empty()) {
+      child = *stored;
+      return changes;
+    }
+    const std::string now = NowUtcIso();
+    try {
+      writer_
+          .Prepare("UPDATE children SET province_code = ?, region_code = ?, id_number = ?, "
+                   "name = ?, sex = ?, birth_date = ?, residence_since = ?, "
+                   "hukou_region_code = ?, class_basis = ?, doc = ?, version = version + 1, "
+                   "updated_at = ?, updated_by = ? WHERE id = ?")
+          .Bind(1, ProvinceOf(child))
+          .Bind(2, child.region_code)
+          .BindOptional(3, NullIfEmpty(child.id_number))
+          .Bind(4, child.name)
+          .Bind(5, SexCode(child.sex))
+          .Bind(6, FormatIsoDate(child.birth_date))
+          .BindOptional(7, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
+                                         : std::nullopt)
+          .Bind(8, child.hukou_region_code)
+          .Bind(9, int64_t{class_basis})
+          .Bind(10, ChildToJson(child).dump())
+          .Bind(11, now)
+          .Bind(12, actor.user_id)
+          .Bind(13, child.id)
+          .Run();
+    } catch (const sqlite::Error& e) {
+      if (IsUniqueViolation(e))
+        throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
+      throw;
+    }
+    AppendHistory(child, actor, changes);
+    tx.Commit();
+    child.version = stored->version + 1;
+    child.created_at = stored->created_at;
+    child.updated_at = now;
+    return changes;
+  }
+
+  std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) override {
+    auto reader = readers_->Acquire();
+    if (!GetChildOn(*reader, scope, id)) return {};
+    auto s = reader->Prepare(
+        "SELECT id, at, username, field, old_value, new_value FROM child_history "
+        "WHERE child_id = ? ORDER BY id DESC");
+    s.Bind(1, id);
+    std::vector<HistoryEntry> out;
+    while (s.Step())
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    return out;
+  }
+
+  int64_t CountChildren() override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare("SELECT count(*) FROM children");
+    s.Step();
+    return s.Int(0);
+  }
+
+  std::vector<RegionCount> CountBySubRegion(const RegionScope& scope, const std::string& root,
+                                            int sub_code_length, Date today) override {
+    if (root.rfind(scope.root_code, 0) != 0) return {};
+    const ClassCutoffs cutoffs = CutoffsFor(today);
+    std::string sql = "SELECT substr(region_code, 1, " + std::to_string(sub_code_length) +
+                      ") AS sub, count(*), sum(sex = 'M'), sum(sex = 'F')";
+    for (ChildClass c : AllChildClasses()) sql += ", sum(" + ClassCondition(PredicateFor(c), cutoffs) + ")";
+    for (const AgeGroup& g : AgeGroups()) {
+      // age in [from, to)  <=>  birth in (LatestBirthForAge(to), LatestBirthForAge(from)]
+      sql += ", sum(birth_date > '" + FormatIsoDate(LatestBirthForAge(g.to_years, today)) +
+             "' AND birth_date <= '" + FormatIsoDate(LatestBirthForAge(g.from_years, today)) + "')";
+    }
+    sql += " FROM children WHERE region_code >= ? AND region_code < ? GROUP BY sub ORDER BY sub";
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(sql);
+    s.Bind(1, root).Bind(2, PrefixUpperBound(root));
+    std::vector<RegionCount> out;
+    const int classes = static_cast<int>(AllChildClasses().size());
+    while (s.Step()) {
+      RegionCount row;
+      row.code = s.Text(0);
+      row.total = s.Int(1);
+      row.male = s.Int(2);
+      row.female = s.Int(3);
+      for (int i = 0; i < classes; ++i) row.by_class.push_back(s.Int(4 + i));
+      for (size_t i = 0; i < AgeGroups().size(); ++i) row.by_age_group.push_back(s.Int(4 + classes + static_cast<int>(i)));
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::string, int64_t>> RegistrationsByMonth(
+      const RegionScope& scope, const std::string& root) override {
+    if (root.rfind(scope.root_code, 0) != 0) return {};
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(
+        "SELECT substr(created_at, 1, 7) AS month, count(*) FROM children "
+        "WHERE region_code >= ? AND region_code < ? GROUP BY month ORDER BY month");
+    s.Bind(1, root).Bind(2, PrefixUpperBound(root));
+    std::vector<std::pair<std::string, int64_t>> out;
+    while (s.Step()) out.emplace_back(s.Text(0), s.Int(1));
+    return out;
+  }
+
+  void AppendAudit(const std::vector<AuditEvent>& events) override {
+    if (events.empty()) return;
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    const std::string now = NowUtcIso();
+    for (const AuditEvent& e : events) {
+      writer_
+          .Prepare("INSERT INTO audit_log (at, user_id, username, action, target, detail, result, "
+                   "remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .Bind(1, e.at.empty() ? now : e.at)
+          .Bind(2, e.user_id)
+          .Bind(3, e.username)
+          .Bind(4, e.action)
+          .Bind(5, e.target)
+          .Bind(6, e.detail)
+          .Bind(7, e.result)
+          .Bind(8, e.remote)
+          .Run();
+    }
+    tx.Commit();
+  }
+
+  std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(
+        "SELECT at, user_id, username, action, target, detail, result, remote FROM audit_log "
+        "WHERE (? = '' OR target = ?) ORDER BY id DESC LIMIT ?");
+    s.Bind(1, target).Bind(2, target).Bind(3, limit);
+    std::vector<AuditEvent> out;
+    while (s.Step())
+      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                     s.Text(7)});
+    return out;
+  }
+
+ private:
+  template <typename BindFn>
+  std::optional<User> FindUser(const std::string& condition, BindFn bind) {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(
+        "SELECT id, username, display_name, role, region_code, password_hash, disabled FROM users "
+        "WHERE " + condition);
+    bind(s);
+    if (!s.Step()) return std::nullopt;
+    User u;
+    u.id = s.Int(0);
+    u.username = s.Text(1);
+    u.display_name = s.Text(2);
+    u.role = ParseRole(s.Text(3)).value_or(Role::kSocialWorker);
+    u.region_code = s.Text(4);
+    u.password_hash = s.Text(5);
+    u.disabled = s.Int(6) != 0;
+    return u;
+  }
+
+  // The one place a child row is fetched: always within the scope's code range.
+  std::optional<Child> GetChildOn(Connection& db, const RegionScope& scope, int64_t id) {
+    auto s = db.Prepare(std::string("SELECT ") + kChildColumns +
+                        " FROM children WHERE id = ? AND region_code >= ? AND region_code < ?");
+    s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
+    if (!s.Step()) return std::nullopt;
+    return ChildFromRow(s);
+  }
+
+  // A preset created_at is kept (records loaded from older registers keep their date).
+  void InsertChildRow(Child& child, uint32_t class_basis, const Actor& actor) {
+    const std::string now = NowUtcIso();
+    const std::string created = child.created_at.empty() ? now : child.created_at;
+    try {
+      writer_
+          .Prepare("INSERT INTO children (province_code, region_code, id_number, name, sex, "
+                   "birth_date, residence_since, hukou_region_code, class_basis, doc, version, "
+                   "created_at, updated_at, created_by, updated_by) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)")
+          .Bind(1, ProvinceOf(child))
+          .Bind(2, child.region_code)
+          .BindOptional(3, NullIfEmpty(child.id_number))
+          .Bind(4, child.name)
+          .Bind(5, SexCode(child.sex))
+          .Bind(6, FormatIsoDate(child.birth_date))
+          .BindOptional(7, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
+                                         : std::nullopt)
+          .Bind(8, child.hukou_region_code)
+          .Bind(9, int64_t{class_basis})
+          .Bind(10, ChildToJson(child).dump())
+          .Bind(11, created)
+          .Bind(12, now)
+          .Bind(13, actor.user_id)
+          .Bind(14, actor.user_id)
+          .Run();
+    } catch (const sqlite::Error& e) {
+      if (IsUniqueViolation(e))
+        throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
+      throw;
+    }
+    child.id = writer_.LastInsertId();
+    child.version = 1;
+    child.created_at = created;
+    child.updated_at = now;
+  }
+
+  void AppendHistory(const Child& child, const Actor& actor, const std::vector<FieldChange>& changes) {
+    const std::string now = NowUtcIso();
+    for (const FieldChange& c : changes) {
+      writer_
+          .Prepare("INSERT INTO child_history (child_id, province_code, at, user_id, username, "
+                   "field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .Bind(1, child.id)
+          .Bind(2, ProvinceOf(child))
+          .Bind(3, now)
+          .Bind(4, actor.user_id)
+          .Bind(5, actor.username)
+          .Bind(6, c.field)
+          .Bind(7, c.old_value)
+          .Bind(8, c.new_value)
+          .Run();
+    }
+  }
+
+  std::string path_;
+  std::mutex write_mutex_;
+  Connection writer_;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace
+
+std::string MigrationChecksum(const std::string& sql) {
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(sql.data()), sql.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  auto store = std::make_unique<SqliteStore>(path);
+  store->Migrate();
+  return store;
+}
+
+}  // namespace tongan

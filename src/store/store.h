@@ -1,0 +1,164 @@
+// The persistence interface. Callers (app layer, CLI) see only this; SQLite implements it now and
+// PostgreSQL can implement it later without touching them. Every child query takes a RegionScope:
+// there is no way to read a child without naming the subtree it must lie in.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/child.h"
+#include "core/classification.h"
+#include "core/role.h"
+
+namespace tongan {
+
+// The subtree a caller may see, by region code prefix. Built only by ScopeOf() in app/scope.h.
+struct RegionScope {
+  std::string root_code;  // "" would mean everything; never produced for a user
+};
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kChildDirector;
+  std::string region_code;
+  std::string password_hash;  // Argon2id string from libsodium
+  bool disabled = false;
+};
+
+struct SessionRecord {
+  int64_t user_id = 0;
+  int64_t expires_at = 0;  // unix seconds
+};
+
+// Who makes a change, for history and audit.
+struct Actor {
+  int64_t user_id = 0;
+  std::string username;
+};
+
+struct ChildQuery {
+  std::string region_code;     // subtree filter; empty = the whole scope
+  std::string name;            // prefix of the name
+  std::string id_number;       // whole number, or its last 4+ characters
+  std::optional<ChildClass> child_class;
+  std::optional<std::pair<Date, Date>> birth_range;  // inclusive [from, to]
+  ClassCutoffs cutoffs{};      // for class filters (today's thresholds)
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+struct ChildPage {
+  std::vector<Child> items;
+  int64_t total = 0;
+};
+
+// Counts for one sub-region, for dashboards.
+struct RegionCount {
+  std::string code;
+  int64_t total = 0;
+  int64_t male = 0;
+  int64_t female = 0;
+  std::vector<int64_t> by_class;      // in AllChildClasses() order
+  std::vector<int64_t> by_age_group;  // in AgeGroups() order
+};
+
+struct FieldChange {
+  std::string field;  // dotted path, e.g. "guardian.phone"
+  std::string old_value;
+  std::string new_value;
+};
+
+struct HistoryEntry {
+  int64_t id = 0;
+  std::string at;
+  std::string username;
+  std::string field;
+  std::string old_value;
+  std::string new_value;
+};
+
+struct AuditEvent {
+  std::string at;  // set by the store when empty
+  int64_t user_id = 0;
+  std::string username;
+  std::string action;  // "login", "child.read", "child.search", "child.create", "child.update" …
+  std::string target;  // e.g. "child:42"
+  std::string detail;
+  std::string result;  // "ok", "denied", "not_found", "invalid"
+  std::string remote;
+};
+
+// Thrown by stores for expected conflicts; anything else is a bug or an I/O failure.
+class StoreConflict : public std::runtime_error {
+ public:
+  enum class Kind { kDuplicateIdNumber, kVersionMismatch, kDuplicateUsername };
+  StoreConflict(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending migrations; throws when a recorded migration's checksum has changed.
+  virtual void Migrate() = 0;
+
+  // Users and sessions.
+  virtual std::optional<User> FindUserByName(const std::string& username) = 0;
+  virtual std::optional<User> FindUserById(int64_t id) = 0;
+  virtual int64_t CreateUser(const User& user) = 0;  // throws StoreConflict on a taken name
+  virtual void CreateSession(const std::string& token_hash, const SessionRecord& session) = 0;
+  virtual std::optional<SessionRecord> FindSession(const std::string& token_hash) = 0;
+  virtual void TouchSession(const std::string& token_hash, int64_t expires_at) = 0;
+  virtual void DeleteSession(const std::string& token_hash) = 0;
+
+  // Villages (12-digit codes) added by the deployment; the rest of the tree is shipped data.
+  virtual void UpsertVillage(const std::string& code, const std::string& name) = 0;
+  virtual std::vector<std::pair<std::string, std::string>> Villages() = 0;
+
+  // Children. `class_basis` is ClassBasisOf(child) computed by the caller.
+  virtual std::optional<Child> GetChild(const RegionScope& scope, int64_t id) = 0;
+  virtual ChildPage SearchChildren(const RegionScope& scope, const ChildQuery& query) = 0;
+  // Inserts and sets child.id, version, created_at, updated_at. Throws StoreConflict on a
+  // duplicate ID number (anywhere, not only in scope).
+  virtual void InsertChild(Child& child, uint32_t class_basis, const Actor& actor) = 0;
+  // Loads many children in one transaction (demo, import, bench); no history rows.
+  virtual void InsertChildrenBulk(std::vector<Child>& children,
+                                  const std::vector<uint32_t>& class_basis, const Actor& actor) = 0;
+  // Replaces the record if it is in scope and still at `expected_version`; writes one history row
+  // per changed field, computed from the stored record inside the same transaction. Returns
+  // nullopt when the child is not in scope; throws StoreConflict on a version mismatch.
+  virtual std::optional<std::vector<FieldChange>> UpdateChild(const RegionScope& scope,
+                                                              Child& child,
+                                                              int64_t expected_version,
+                                                              uint32_t class_basis,
+                                                              const Actor& actor) = 0;
+  virtual std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) = 0;
+  virtual int64_t CountChildren() = 0;
+  // Counts of the children under `root` (inside `scope`), grouped by the first
+  // `sub_code_length` digits of their region code (the sub-regions one level down).
+  virtual std::vector<RegionCount> CountBySubRegion(const RegionScope& scope,
+                                                    const std::string& root, int sub_code_length,
+                                                    Date today) = 0;
+  // Children registered per month ("YYYY-MM", count), oldest first.
+  virtual std::vector<std::pair<std::string, int64_t>> RegistrationsByMonth(
+      const RegionScope& scope, const std::string& root) = 0;
+
+  // Audit log, append-only.
+  virtual void AppendAudit(const std::vector<AuditEvent>& events) = 0;
+  virtual std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) = 0;
+};
+
+// Opens (creating if needed) an embedded SQLite store at `path`, or ":memory:".
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path);
+
+}  // namespace tongan

@@ -1,0 +1,92 @@
+// Thin client for the tongan JSON API (docs/api.md): bearer token from sessionStorage,
+// errors as ApiError carrying the server's {code, message, field}; 401 sends the user to login.
+import { ref } from 'vue'
+
+const TOKEN_KEY = 'tongan.token'
+
+export const token = ref(sessionStorage.getItem(TOKEN_KEY) || '')
+
+export function setToken(value) {
+  token.value = value || ''
+  if (value) sessionStorage.setItem(TOKEN_KEY, value)
+  else sessionStorage.removeItem(TOKEN_KEY)
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.field = field || ''
+  }
+}
+
+let onUnauthenticated = () => {}
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn
+}
+
+function query(params) {
+  const parts = []
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === '') continue
+    parts.push(encodeURIComponent(k) + '=' + encodeURIComponent(v))
+  }
+  return parts.length ? '?' + parts.join('&') : ''
+}
+
+export async function request(method, path, { params, body } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (token.value) headers.Authorization = 'Bearer ' + token.value
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  let res
+  try {
+    res = await fetch('/api' + path + query(params), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (e) {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
+  }
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const err = (data && data.error) || {}
+    const apiError = new ApiError(
+      res.status,
+      err.code || 'http_' + res.status,
+      err.message || `服务器返回错误（${res.status}）`,
+      err.field,
+    )
+    if (res.status === 401 && path !== '/login') {
+      setToken('')
+      onUnauthenticated(apiError)
+    }
+    throw apiError
+  }
+  return data
+}
+
+export const api = {
+  login: (username, password) => request('POST', '/login', { body: { username, password } }),
+  logout: () => request('POST', '/logout'),
+  me: () => request('GET', '/me'),
+  meta: () => request('GET', '/meta'),
+  region: (code) => request('GET', '/regions/' + encodeURIComponent(code)),
+  children: (params) => request('GET', '/children', { params }),
+  child: (id) => request('GET', '/children/' + encodeURIComponent(id)),
+  createChild: (body) => request('POST', '/children', { body }),
+  updateChild: (id, body) => request('PUT', '/children/' + encodeURIComponent(id), { body }),
+  history: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/history'),
+  idCheck: (idNumber) => request('POST', '/id-check', { body: { id_number: idNumber } }),
+  summary: (region) => request('GET', '/stats/summary', { params: { region } }),
+  trend: (region) => request('GET', '/stats/trend', { params: { region } }),
+}

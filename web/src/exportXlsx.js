@@ -1,0 +1,64 @@
+// Export of the filtered child list to .xlsx. Values are written exactly as the API returned
+// them, so masked ID numbers stay masked. The writer is loaded only when someone exports.
+import { api } from './api.js'
+import { enumName } from './session.js'
+import { fmtDate, fmtDateTime, sexName, todayIso } from './format.js'
+
+export const EXPORT_LIMIT = 50000
+const PAGE = 100
+
+export async function fetchAllChildren(params, onProgress) {
+  const rows = []
+  let page = 1
+  let total = 0
+  for (;;) {
+    const res = await api.children({ ...params, page, page_size: PAGE })
+    total = res.total
+    rows.push(...res.items)
+    onProgress && onProgress(rows.length, total)
+    if (res.items.length < PAGE || rows.length >= total || rows.length >= EXPORT_LIMIT) break
+    page += 1
+  }
+  return rows
+}
+
+export async function writeChildrenXlsx(rows, { title, filename }) {
+  const { default: writeExcelFile } = await import('write-excel-file/browser')
+  const head = (value) => ({ value, fontWeight: 'bold', backgroundColor: '#DCE6F2', align: 'center' })
+  const columns = [
+    { header: '序号', width: 7 },
+    { header: '姓名', width: 10 },
+    { header: '性别', width: 6 },
+    { header: '出生日期', width: 12 },
+    { header: '年龄', width: 6 },
+    { header: '身份证号', width: 21 },
+    { header: '居住地', width: 36 },
+    { header: '详细地址', width: 28 },
+    { header: '户籍地', width: 30 },
+    { header: '类别', width: 24 },
+    { header: '年龄段', width: 14 },
+    { header: '登记日期', width: 12 },
+  ]
+  const data = [
+    [{ value: title, fontWeight: 'bold', fontSize: 14, columnSpan: columns.length }, ...Array(columns.length - 1).fill(null)],
+    [{ value: `导出时间：${fmtDateTime(new Date().toISOString())}　共 ${rows.length} 人　（未成年人个人信息，注意保密）`, columnSpan: columns.length }, ...Array(columns.length - 1).fill(null)],
+    columns.map((c) => head(c.header)),
+    ...rows.map((c, i) => [
+      i + 1,
+      c.name,
+      sexName(c.sex),
+      fmtDate(c.birth_date),
+      c.age,
+      { value: c.id_number || '', type: String },
+      c.region_name || c.region_code,
+      c.address || '',
+      c.hukou_region_name || c.hukou_region_code || '',
+      (c.classes || []).map((x) => enumName('classes', x)).join('、'),
+      (c.age_groups || []).map((x) => enumName('age_groups', x)).join('、'),
+      fmtDate(c.created_at),
+    ]),
+  ]
+  await writeExcelFile(data, { columns: columns.map((c) => ({ width: c.width })), stickyRowsCount: 3 }).toFile(
+    filename || `儿童名单_${todayIso()}.xlsx`,
+  )
+}

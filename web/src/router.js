@@ -1,0 +1,65 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { ElMessage } from 'element-plus'
+import { setUnauthenticatedHandler } from './api.js'
+import { can, clearSession, homeRoute, restoreSession } from './session.js'
+import MainLayout from './layouts/MainLayout.vue'
+import LoginView from './views/LoginView.vue'
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  {
+    path: '/children/:id(\\d+)/print',
+    name: 'child-print',
+    component: () => import('./views/ChildPrintView.vue'),
+    meta: { title: '打印档案', permission: 'read_children' },
+  },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '首页', permission: 'read_children' } },
+      { path: 'children', name: 'children', component: () => import('./views/ChildListView.vue'), meta: { title: '儿童列表', permission: 'read_children' } },
+      { path: 'children/new', name: 'child-new', component: () => import('./views/ChildRegisterView.vue'), meta: { title: '登记儿童', permission: 'create_children' } },
+      { path: 'children/:id', name: 'child', component: () => import('./views/ChildFileView.vue'), meta: { title: '一人一档', permission: 'read_children' } },
+      { path: 'children/:id/edit', name: 'child-edit', component: () => import('./views/ChildEditView.vue'), meta: { title: '编辑档案', permission: 'update_children' } },
+      { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { title: '系统管理', permission: 'manage_users' } },
+      { path: 'no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue'), meta: { title: '无权限' } },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  const ok = await restoreSession()
+  if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  if (to.meta.permission && !can(to.meta.permission)) {
+    const home = homeRoute()
+    if (to.path === '/' && home !== '/') return home
+    return { name: 'no-access' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = (to.meta.title ? to.meta.title + ' - ' : '') + '童安 · 流动和留守儿童关爱保护信息系统'
+})
+
+let redirecting = false
+setUnauthenticatedHandler(() => {
+  clearSession()
+  if (redirecting || router.currentRoute.value.name === 'login') return
+  redirecting = true
+  ElMessage.warning('登录已过期，请重新登录')
+  router
+    .push({ name: 'login', query: { redirect: router.currentRoute.value.fullPath } })
+    .finally(() => (redirecting = false))
+})
+
+export default router

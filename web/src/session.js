@@ -1,0 +1,69 @@
+// The signed-in user and the enumerations from /api/meta, shared by every page.
+import { reactive } from 'vue'
+import { api, setToken, token } from './api.js'
+
+export const session = reactive({
+  user: null,
+  meta: null,
+})
+
+export function can(permission) {
+  return !!(session.user && session.user.permissions && session.user.permissions[permission])
+}
+
+// Loads the user (and meta) for a stored token; false when there is none or it expired.
+export async function restoreSession() {
+  if (!token.value) return false
+  if (session.user && session.meta) return true
+  try {
+    const user = session.user || (await api.me())
+    session.user = user
+    if (!session.meta) session.meta = await api.meta()
+    return true
+  } catch {
+    clearSession()
+    return false
+  }
+}
+
+export async function login(username, password) {
+  const res = await api.login(username, password)
+  setToken(res.token)
+  session.user = res.user
+  session.meta = await api.meta()
+  return res.user
+}
+
+export async function logout() {
+  try {
+    await api.logout()
+  } catch {
+    // the token may have expired already; leaving is what matters
+  }
+  clearSession()
+}
+
+export function clearSession() {
+  setToken('')
+  session.user = null
+  session.meta = null
+}
+
+// Chinese name of an enumeration value, from /api/meta (falls back to the code).
+export function enumName(kind, code) {
+  const list = session.meta && session.meta[kind]
+  if (!list) return code
+  const hit = list.find((e) => e.code === code)
+  return hit ? hit.name : code
+}
+
+export function enumOptions(kind) {
+  return (session.meta && session.meta[kind]) || []
+}
+
+// The first page this user may open.
+export function homeRoute() {
+  if (can('read_children')) return '/'
+  if (can('manage_users')) return '/admin'
+  return '/no-access'
+}
