@@ -33,6 +33,7 @@ Listen ParseListen(const std::string& text) {
 // Runs the server until SIGTERM/SIGINT; `on_listening` prints what the user should see first.
 int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
           const std::function<void(const std::string&)>& on_listening) {
+  BlockStopSignals();  // before any thread starts, so every thread inherits the mask
   AuditLog audit(*d.store);
   AuthService auth(*d.store, audit);
   ChildService children(*d.store, audit, d.regions, d.config);

@@ -45,7 +45,7 @@ CREATE TABLE children (
 CREATE UNIQUE INDEX children_id_number ON children(id_number) WHERE id_number IS NOT NULL;
 CREATE INDEX children_region ON children(region_code);
 CREATE INDEX children_region_birth ON children(region_code, birth_date);
-CREATE INDEX children_name ON children(name);
+CREATE INDEX children_name ON children(name, region_code);
 CREATE INDEX children_id_suffix ON children(substr(id_number, -4)) WHERE id_number IS NOT NULL;
 
 CREATE TABLE child_history (

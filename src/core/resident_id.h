@@ -16,7 +16,7 @@ class RegionTree;
 // One finding about an ID number: a machine code and a Chinese message for the UI.
 struct IdProblem {
   std::string code;        // e.g. "id_check_digit"
-  std::string message_zh;  // e.g. "校验码错误：应为 X，实为 5"
+  std::string message_zh;  // e.g. "校验码错误：第18位应为X，实为5"
 };
 
 struct ResidentIdCheck {

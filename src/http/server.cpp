@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
@@ -336,11 +339,25 @@ void HttpServer::Stop() {
   s.threads.clear();
 }
 
+namespace {
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+}  // namespace
+
+void BlockStopSignals() {
+  const sigset_t set = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 void HttpServer::WaitForSignal() {
-  net::io_context signals_ioc;
-  net::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-  signals.async_wait([](beast::error_code, int) {});
-  signals_ioc.run();
+  const sigset_t set = StopSignals();
+  int signal = 0;
+  sigwait(&set, &signal);
   Stop();
 }
 

@@ -20,6 +20,10 @@ struct ServerOptions {
   size_t max_connections = 2000;
 };
 
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so they wait
+// for WaitForSignal() instead of killing the process mid-request. Call first thing in main().
+void BlockStopSignals();
+
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const Router& router, AuthService& auth);
@@ -29,7 +33,7 @@ class HttpServer {
   uint16_t Start();
   // Stops accepting, lets requests in flight finish (up to a grace period), then returns.
   void Stop();
-  // Blocks until SIGTERM or SIGINT, then Stop()s.
+  // Blocks until SIGTERM or SIGINT, then Stop()s. Call BlockStopSignals() first.
   void WaitForSignal();
 
  private:

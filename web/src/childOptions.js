@@ -128,3 +128,57 @@ export function phoneProblem(phone) {
   if (/^1/.test(phone) && !/^1\d{10}$/.test(phone)) return '手机号应为11位数字'
   return ''
 }
+
+const PERSON = { father: '父亲', mother: '母亲', guardian: '监护人' }
+const FIELD_LABELS = {
+  name: '姓名',
+  id_number: '身份证号',
+  sex: '性别',
+  birth_date: '出生日期',
+  ethnicity: '民族',
+  region_code: '居住村（社区）',
+  address: '现住址',
+  residence_since: '在本地居住起始',
+  hukou_region_code: '户籍地代码',
+  hukou_address: '户籍地址',
+  living_with: '与谁共同生活',
+  family_economy: '家庭经济状况',
+  disability: '残疾等级',
+  serious_illness: '患重病',
+  vagrant: '流浪',
+  psych_abnormal: '心理或行为异常',
+  asked_for_help: '本人或家庭求助',
+  'schooling.status': '就学状况',
+  'schooling.school': '学校',
+  'schooling.grade': '年级',
+  'health.has_health_record': '已建健康档案',
+  'health.vaccinated': '按时接种疫苗',
+  'health.notes': '健康情况说明',
+  benefits: '已享受保障',
+  needs: '需求',
+  notes: '备注',
+  phone: '联系电话',
+  status: '状况',
+  relation: '与儿童关系',
+  capable: '有监护能力',
+}
+
+// "father.phone" -> "父亲·联系电话"
+export function fieldLabel(path) {
+  if (FIELD_LABELS[path]) return FIELD_LABELS[path]
+  const [head, ...rest] = path.split('.')
+  if (PERSON[head] && rest.length) return PERSON[head] + '·' + (FIELD_LABELS[rest.join('.')] || rest.join('.'))
+  return path
+}
+
+// A history value ("true", "working_away", "M") in words.
+export function fieldValue(path, value, enumName) {
+  if (value === '' || value === null || value === undefined) return '（空）'
+  if (value === 'true') return '是'
+  if (value === 'false') return '否'
+  const last = path.split('.').pop()
+  if (last === 'sex') return value === 'M' ? '男' : value === 'F' ? '女' : value
+  if (last === 'status' && path !== 'schooling.status') return enumName('parent_status', value)
+  if (['living_with', 'family_economy', 'disability'].includes(last)) return enumName(last, value)
+  return value
+}

@@ -1,0 +1,92 @@
+#include "core/date.h"
+
+#include <cstdio>
+
+namespace tongan {
+namespace {
+
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+
+bool AllDigits(std::string_view text) {
+  for (char c : text)
+    if (c < '0' || c > '9') return false;
+  return !text.empty();
+}
+
+int DigitsToInt(std::string_view digits) {
+  int value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return value;
+}
+
+// The same day in `target`, or the month's last day when `target` is shorter.
+Date ClampedDay(std::chrono::year_month target, day wanted) {
+  const day last = std::chrono::year_month_day_last(target.year(),
+                                                    std::chrono::month_day_last(target.month()))
+                       .day();
+  return Date{target.year(), target.month(), wanted <= last ? wanted : last};
+}
+
+}  // namespace
+
+std::optional<Date> ParseIsoDate(std::string_view text) {
+  std::string_view year_part, month_part, day_part;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    year_part = text.substr(0, 4);
+    month_part = text.substr(5, 2);
+    day_part = text.substr(8, 2);
+  } else if (text.size() == 8) {
+    year_part = text.substr(0, 4);
+    month_part = text.substr(4, 2);
+    day_part = text.substr(6, 2);
+  } else {
+    return std::nullopt;
+  }
+  if (!AllDigits(year_part) || !AllDigits(month_part) || !AllDigits(day_part)) return std::nullopt;
+  const Date date{year(DigitsToInt(year_part)), month(DigitsToInt(month_part)),
+                  day(DigitsToInt(day_part))};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+std::string FormatIsoDate(Date date) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buffer;
+}
+
+Date TodayInChina() {
+  using namespace std::chrono;
+  return Date{floor<days>(system_clock::now() + hours(8))};
+}
+
+Date AddMonths(Date date, int months) {
+  const std::chrono::year_month target =
+      std::chrono::year_month(date.year(), date.month()) + std::chrono::months(months);
+  return ClampedDay(target, date.day());
+}
+
+Date AddYears(Date date, int years) {
+  return ClampedDay(std::chrono::year_month(date.year() + std::chrono::years(years), date.month()),
+                    date.day());
+}
+
+int AgeInYears(Date birth, Date today) {
+  if (birth > today) return -1;
+  int age = static_cast<int>(today.year()) - static_cast<int>(birth.year());
+  // Comparing (month, day) pairs makes a 29 February birthday fall on 1 March in common years.
+  const bool birthday_not_yet_reached =
+      today.month() < birth.month() || (today.month() == birth.month() && today.day() < birth.day());
+  if (birthday_not_yet_reached) --age;
+  return age;
+}
+
+Date LatestBirthForAge(int years, Date today) {
+  // Clamping 29 February down to the 28th is right: nobody born on the 29th of a common year.
+  return AddYears(today, -years);
+}
+
+}  // namespace tongan
