@@ -212,6 +212,7 @@ bool ChildFromJson(const json& input, Child* c, InputError* error,
   keys.insert(keys.end(), allowed_extra.begin(), allowed_extra.end());
   StrictReader r(input, "", error);
   if (!r.CheckKeys(keys)) return false;
+  *c = Child{};  // absent fields take their defaults, never values left from before
 
   std::string sex;
   std::optional<Date> birth;

@@ -19,7 +19,7 @@ struct InputError {
 // The record's own fields (no computed ones), identifiers unmasked.
 nlohmann::json ChildToJson(const Child& child);
 
-// Reads the input form of docs/api.md into `child`. Strict: unknown fields, wrong types and
+// Reads the input form of docs/api.md into `child` (absent fields get their defaults). Strict: unknown fields, wrong types and
 // unknown enumeration values are errors. `allowed_extra` names top-level keys the caller handles
 // itself (e.g. "version"). Leaves identity numbers as typed; the caller validates them.
 bool ChildFromJson(const nlohmann::json& input, Child* child, InputError* error,

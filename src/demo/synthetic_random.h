@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <span>
 #include <vector>
@@ -26,13 +27,10 @@ class Rng {
   double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
   bool Chance(double probability) { return Unit() < probability; }
 
-  template <class T>
-  const T& Pick(std::span<const T> items) {
-    return items[Below(items.size())];
-  }
-  template <class T>
-  const T& Pick(const std::vector<T>& items) {
-    return items[Below(items.size())];
+  // A uniformly chosen element of a non-empty array or vector.
+  template <class Container>
+  const auto& Pick(const Container& items) {
+    return items[Below(std::size(items))];
   }
 
  private:

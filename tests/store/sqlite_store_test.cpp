@@ -102,7 +102,9 @@ TEST(SqliteStore, ClassFiltersAgreeWithClassifyOnSyntheticCounty) {
     for (const Child& c : page.items) found.insert(c.id);
     EXPECT_EQ(found, expected) << ChildClassCode(cls);
     EXPECT_EQ(page.total, static_cast<int64_t>(expected.size()));
-    if (cls == ChildClass::kMigrant) EXPECT_GT(expected.size(), 100u) << "the demo county has migrant children";
+    if (cls == ChildClass::kMigrant) {
+      EXPECT_GT(expected.size(), 100u) << "the demo county has migrant children";
+    }
   }
 }
 

@@ -18,7 +18,7 @@ TempDir::~TempDir() {
 }
 
 std::string MakeId(const std::string& county6, const std::string& birth_yyyymmdd, int sequence3) {
-  char seq[4];
+  char seq[8];
   std::snprintf(seq, sizeof seq, "%03d", sequence3 % 1000);
   const std::string first17 = county6 + birth_yyyymmdd + seq;
   return first17 + ResidentIdCheckChar(first17);
