@@ -28,7 +28,11 @@ export function startServer({ children = 3000 } = {}) {
   if (!existsSync(path.join(WEB_DIR, 'dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first')
   const dir = mkdtempSync(path.join(tmpdir(), 'tongan-e2e-'))
   const db = path.join(dir, 'e2e.db')
-  const proc = spawn(bin, ['demo', '--db', db, '--listen', '127.0.0.1:0', '--web', 'dist', '--children', String(children)], {
+  // --data: the region tables and classification settings of the repository (the default is
+  // ./data, and the test runs from web/)
+  const data = process.env.TONGAN_DATA ? path.resolve(process.env.TONGAN_DATA) : path.resolve(WEB_DIR, '../data')
+  const args = ['demo', '--db', db, '--data', data, '--listen', '127.0.0.1:0', '--web', 'dist', '--children', String(children)]
+  const proc = spawn(bin, args, {
     cwd: WEB_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

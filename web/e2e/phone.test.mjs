@@ -45,17 +45,24 @@ describe('phone-width screen (390×844)', { timeout: 180000 }, () => {
     await page.locator('[data-test="child-cards"] .child-card').first().waitFor()
     await checkFits('list')
     await shot(page, 'phone-list')
+    await shot(page, 'phone-list-top', { fullPage: false })
 
     await page.locator('[data-test="child-cards"] .child-card').first().click()
     await page.waitForURL(/\/children\/\d+$/)
     await page.locator('[data-test="child-name"]').waitFor()
     await checkFits('file')
     await shot(page, 'phone-file')
+    await page.getByRole('button', { name: '打开菜单' }).click()
+    await page.locator('.el-drawer .side-menu').waitFor()
+    await shot(page, 'phone-menu-drawer', { fullPage: false })
+    await page.keyboard.press('Escape')
+    await page.locator('.el-drawer .side-menu').waitFor({ state: 'hidden' })
 
     await page.goto(server.url + '/children/new')
     await page.locator('input[name="id_number"]').waitFor()
     await checkFits('register')
     await shot(page, 'phone-register')
+    await shot(page, 'phone-register-top', { fullPage: false })
   })
 
   async function checkFits(what) {

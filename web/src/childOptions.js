@@ -165,6 +165,7 @@ const FIELD_LABELS = {
 
 // "father.phone" -> "父亲·联系电话"
 export function fieldLabel(path) {
+  if (path === '*') return '建立档案' // the server's history row for the record's creation
   if (FIELD_LABELS[path]) return FIELD_LABELS[path]
   const [head, ...rest] = path.split('.')
   if (PERSON[head] && rest.length) return PERSON[head] + '·' + (FIELD_LABELS[rest.join('.')] || rest.join('.'))
@@ -173,6 +174,7 @@ export function fieldLabel(path) {
 
 // A history value ("true", "working_away", "M") in words.
 export function fieldValue(path, value, enumName) {
+  if (path === '*') return value || '—'
   if (value === '' || value === null || value === undefined) return '（空）'
   if (value === 'true') return '是'
   if (value === 'false') return '否'

@@ -36,6 +36,7 @@ const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  if (to.name === 'login') return (await restoreSession()) ? homeRoute() : true
   if (to.meta.public) return true
   const ok = await restoreSession()
   if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
