@@ -97,6 +97,7 @@ Figures Drive(uint16_t port, const std::string& token, int threads, int64_t requ
 }  // namespace
 
 int RunApiBench(const ApiBenchOptions& options) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up when piped to a file
   Deployment d = OpenDeployment(options.db_path, options.data_dir);
   BuildStore(d, options.children);
   if (!d.store->FindUserByName("bench")) {
@@ -116,8 +117,9 @@ int RunApiBench(const ApiBenchOptions& options) {
   AuditLog audit(*d.store);
   AuthService auth(*d.store, audit);
   ChildService children(*d.store, audit, d.regions, d.config);
+  UserService users(*d.store, audit, d.regions);
   Router router;
-  AddApiRoutes(router, auth, children);
+  AddApiRoutes(router, auth, children, users);
   ServerOptions server_options;
   server_options.port = 0;
   HttpServer server(server_options, router, auth);

@@ -37,8 +37,9 @@ int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
   AuditLog audit(*d.store);
   AuthService auth(*d.store, audit);
   ChildService children(*d.store, audit, d.regions, d.config);
+  UserService users(*d.store, audit, d.regions);
   Router router;
-  AddApiRoutes(router, auth, children);
+  AddApiRoutes(router, auth, children, users);
   const Listen l = ParseListen(listen);
   ServerOptions options;
   options.address = l.address;

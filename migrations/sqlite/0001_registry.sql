@@ -43,9 +43,11 @@ CREATE TABLE children (
   updated_by INTEGER
 ) STRICT;
 CREATE UNIQUE INDEX children_id_number ON children(id_number) WHERE id_number IS NOT NULL;
-CREATE INDEX children_region ON children(region_code);
-CREATE INDEX children_region_birth ON children(region_code, birth_date);
-CREATE INDEX children_name ON children(name, region_code);
+-- Covering indexes: counts and the ids of a page come from the index alone, whatever the filter
+-- (region subtree, class basis, age by birth date, residence period, name prefix); only the page's
+-- rows are read from the table.
+CREATE INDEX children_region ON children(region_code, class_basis, birth_date, residence_since);
+CREATE INDEX children_name ON children(name, region_code, class_basis, birth_date, residence_since);
 CREATE INDEX children_id_suffix ON children(substr(id_number, -4)) WHERE id_number IS NOT NULL;
 
 CREATE TABLE child_history (

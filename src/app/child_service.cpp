@@ -138,6 +138,21 @@ json ChildService::Get(const RequestContext& ctx, int64_t id) {
 }
 
 json ChildService::Search(const RequestContext& ctx, const ChildSearchParams& params) {
+  return SearchAudited(ctx, params, kMaxPageSize, "child.search");
+}
+
+json ChildService::Export(const RequestContext& ctx, ChildSearchParams params) {
+  params.page = 1;
+  params.page_size = kMaxExportRows;
+  json result = SearchAudited(ctx, params, kMaxExportRows, "child.export");
+  if (result["total"].get<int64_t>() > kMaxExportRows)
+    throw ApiError(400, "export_too_large",
+                   "符合条件的儿童超过 " + std::to_string(kMaxExportRows) + " 人，请缩小筛选范围后分批导出");
+  return result;
+}
+
+json ChildService::SearchAudited(const RequestContext& ctx, const ChildSearchParams& params,
+                                 int64_t max_page_size, const char* action) {
   const RolePermissions perms = PermissionsOf(ctx.user.role);
   Require(perms.read_children, "查看儿童名单");
   ChildQuery query;
@@ -169,15 +184,15 @@ json ChildService::Search(const RequestContext& ctx, const ChildSearchParams& pa
     query.birth_range = {std::chrono::sys_days(earliest) + std::chrono::days(1),
                          LatestBirthForAge(group->from_years, today)};
   }
-  if (params.page < 1 || params.page_size < 1 || params.page_size > kMaxPageSize)
-    throw ApiError(400, "invalid_field", "分页参数无效（每页1至100条）", "page");
+  if (params.page < 1 || params.page_size < 1 || params.page_size > max_page_size)
+    throw ApiError(400, "invalid_field", "分页参数无效（每页1至" + std::to_string(max_page_size) + "条）", "page");
   query.limit = params.page_size;
   query.offset = (params.page - 1) * params.page_size;
 
   const ChildPage page = store_.SearchChildren(ScopeOf(ctx.user), query);
   json detail = {{"region", query.region_code}, {"q", params.q}, {"class", params.child_class},
                  {"age_group", params.age_group}, {"page", params.page}, {"returned", page.items.size()}};
-  audit_.Record({"", ctx.user.id, ctx.user.username, "child.search", "region:" + query.region_code,
+  audit_.Record({"", ctx.user.id, ctx.user.username, action, "region:" + query.region_code,
                  detail.dump(), "ok", ctx.remote});
   json items = json::array();
   for (const Child& c : page.items) items.push_back(View(c, perms.see_identifiers));
@@ -339,6 +354,23 @@ json ChildService::Region(const RequestContext& ctx, const std::string& code) co
           {"level", static_cast<int>(region->level)},
           {"level_name", RegionLevelNameZh(region->level)},
           {"path", path},
+          {"children", children}};
+}
+
+json ChildService::Place(const std::string& code) const {
+  json children = json::array();
+  for (const tongan::Region* r : regions_.ChildrenOf(code)) {
+    // Villages are deployment data, not public: the picker stops at townships.
+    if (r->level == RegionLevel::kVillage) continue;
+    children.push_back({{"code", r->code}, {"name", r->name}, {"level", static_cast<int>(r->level)}});
+  }
+  if (code.empty()) return {{"code", ""}, {"name", "全国"}, {"full_name", ""}, {"children", children}};
+  const tongan::Region* region = regions_.Find(code);
+  if (!region || region->level == RegionLevel::kVillage) throw ApiError(404, "not_found", "未找到该区划");
+  return {{"code", region->code},
+          {"name", region->name},
+          {"full_name", regions_.FullName(code)},
+          {"level", static_cast<int>(region->level)},
           {"children", children}};
 }
 

@@ -39,6 +39,8 @@ class ChildService {
 
   nlohmann::json Get(const RequestContext& ctx, int64_t id);
   nlohmann::json Search(const RequestContext& ctx, const ChildSearchParams& params);
+  // The whole filtered list for an .xlsx export (up to kMaxExportRows), audited as an export.
+  nlohmann::json Export(const RequestContext& ctx, ChildSearchParams params);
   nlohmann::json Create(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json Update(const RequestContext& ctx, int64_t id, const nlohmann::json& body);
   nlohmann::json History(const RequestContext& ctx, int64_t id);
@@ -46,6 +48,11 @@ class ChildService {
   nlohmann::json Summary(const RequestContext& ctx, const std::string& region);
   nlohmann::json Trend(const RequestContext& ctx, const std::string& region);
   nlohmann::json Region(const RequestContext& ctx, const std::string& code) const;
+  // Any region's name and sub-regions, for choosing a hukou place anywhere in China (public
+  // administrative data, not scoped). Empty code: the provinces.
+  nlohmann::json Place(const std::string& code) const;
+
+  static constexpr int64_t kMaxExportRows = 20000;
 
   // The record with computed fields, identifiers masked unless `see_identifiers`.
   nlohmann::json View(const Child& child, bool see_identifiers) const;
@@ -57,6 +64,8 @@ class ChildService {
 
  private:
   std::string RegionOrScope(const User& user, const std::string& region) const;
+  nlohmann::json SearchAudited(const RequestContext& ctx, const ChildSearchParams& params,
+                               int64_t max_page_size, const char* action);
 
   Store& store_;
   AuditLog& audit_;

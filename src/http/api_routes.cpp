@@ -32,23 +32,6 @@ const json& RequireObject(const ApiRequest& req) {
   return req.body;
 }
 
-json UserJson(const User& user, const std::string& region_name) {
-  const RolePermissions p = PermissionsOf(user.role);
-  return {{"id", user.id},
-          {"username", user.username},
-          {"display_name", user.display_name},
-          {"role", RoleCode(user.role)},
-          {"role_name", RoleNameZh(user.role)},
-          {"region_code", user.region_code},
-          {"region_name", region_name},
-          {"permissions",
-           {{"read_children", p.read_children},
-            {"create_children", p.create_children},
-            {"update_children", p.update_children},
-            {"see_identifiers", p.see_identifiers},
-            {"manage_users", p.manage_users}}}};
-}
-
 json EnumJson(const std::vector<EnumValue>& values) {
   json out = json::array();
   for (const auto& v : values) out.push_back({{"code", v.code}, {"name", v.name_zh}});
@@ -70,14 +53,22 @@ json MetaJson() {
           {"disability", EnumJson(DisabilityValues())}};
 }
 
+ChildSearchParams SearchParams(const ApiRequest& req) {
+  ChildSearchParams p;
+  p.region = TextParam(req.query, "region");
+  p.q = TextParam(req.query, "q");
+  p.child_class = TextParam(req.query, "class");
+  p.age_group = TextParam(req.query, "age_group");
+  p.page = IntParam(req.query, "page", 1);
+  p.page_size = IntParam(req.query, "page_size", 20);
+  return p;
+}
+
 }  // namespace
 
-void AddApiRoutes(Router& router, AuthService& auth, ChildService& children) {
-  const auto region_name = [&children](const User& user) {
-    return children.Region({user, ""}, user.region_code).value("name", "");
-  };
+void AddApiRoutes(Router& router, AuthService& auth, ChildService& children, UserService& users) {
 
-  router.Add({"POST", "/api/login", false, [&auth, region_name](ApiRequest& req) {
+  router.Add({"POST", "/api/login", false, [&auth, &users](ApiRequest& req) {
                 const json& body = RequireObject(req);
                 for (const auto& [key, value] : body.items())
                   if (key != "username" && key != "password")
@@ -89,28 +80,42 @@ void AddApiRoutes(Router& router, AuthService& auth, ChildService& children) {
                 return ApiResponse{200,
                                    {{"token", result.token},
                                     {"expires_at", result.expires_at},
-                                    {"user", UserJson(result.user, region_name(result.user))}}};
+                                    {"user", users.UserJson(result.user)}}};
               }});
   router.Add({"POST", "/api/logout", true, [&auth](ApiRequest& req) {
                 auth.Logout(req.bearer_token, req.ctx->user, req.remote);
                 return ApiResponse{200, {{"ok", true}}};
               }});
-  router.Add({"GET", "/api/me", true, [region_name](ApiRequest& req) {
-                return ApiResponse{200, UserJson(req.ctx->user, region_name(req.ctx->user))};
+  router.Add({"GET", "/api/me", true, [&users](ApiRequest& req) {
+                return ApiResponse{200, users.UserJson(req.ctx->user)};
+              }});
+  router.Add({"GET", "/api/users", true, [&users](ApiRequest& req) {
+                return ApiResponse{200, users.List(*req.ctx)};
+              }});
+  router.Add({"POST", "/api/users", true, [&users](ApiRequest& req) {
+                return ApiResponse{201, users.Create(*req.ctx, RequireObject(req))};
+              }});
+  router.Add({"POST", "/api/users/{id}/disable", true, [&users](ApiRequest& req) {
+                return ApiResponse{200, users.SetDisabled(*req.ctx, IntParam(req.params, "id", 0), true)};
+              }});
+  router.Add({"POST", "/api/users/{id}/enable", true, [&users](ApiRequest& req) {
+                return ApiResponse{200, users.SetDisabled(*req.ctx, IntParam(req.params, "id", 0), false)};
+              }});
+  router.Add({"GET", "/api/places", true, [&children](ApiRequest&) {
+                return ApiResponse{200, children.Place("")};
+              }});
+  router.Add({"GET", "/api/places/{code}", true, [&children](ApiRequest& req) {
+                return ApiResponse{200, children.Place(req.params["code"])};
               }});
   router.Add({"GET", "/api/meta", true, [](ApiRequest&) { return ApiResponse{200, MetaJson()}; }});
   router.Add({"GET", "/api/regions/{code}", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Region(*req.ctx, req.params["code"])};
               }});
   router.Add({"GET", "/api/children", true, [&children](ApiRequest& req) {
-                ChildSearchParams p;
-                p.region = TextParam(req.query, "region");
-                p.q = TextParam(req.query, "q");
-                p.child_class = TextParam(req.query, "class");
-                p.age_group = TextParam(req.query, "age_group");
-                p.page = IntParam(req.query, "page", 1);
-                p.page_size = IntParam(req.query, "page_size", 20);
-                return ApiResponse{200, children.Search(*req.ctx, p)};
+                return ApiResponse{200, children.Search(*req.ctx, SearchParams(req))};
+              }});
+  router.Add({"GET", "/api/children/export", true, [&children](ApiRequest& req) {
+                return ApiResponse{200, children.Export(*req.ctx, SearchParams(req))};
               }});
   router.Add({"POST", "/api/children", true, [&children](ApiRequest& req) {
                 return ApiResponse{201, children.Create(*req.ctx, RequireObject(req))};

@@ -164,6 +164,32 @@ class SqliteStore final : public Store {
     return writer_.LastInsertId();
   }
 
+  std::vector<User> ListUsers(const RegionScope& scope) override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(
+        "SELECT id, username, display_name, role, region_code, password_hash, disabled FROM users "
+        "WHERE region_code >= ? AND region_code < ? ORDER BY region_code, username");
+    s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
+    std::vector<User> out;
+    while (s.Step()) out.push_back(UserFromRow(s));
+    return out;
+  }
+
+  bool SetUserDisabled(const RegionScope& scope, int64_t user_id, bool disabled) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.Prepare("UPDATE users SET disabled = ? WHERE id = ? AND region_code >= ? AND region_code < ?")
+        .Bind(1, int64_t{disabled})
+        .Bind(2, user_id)
+        .Bind(3, scope.root_code)
+        .Bind(4, PrefixUpperBound(scope.root_code))
+        .Run();
+    if (writer_.Changes() == 0) return false;
+    if (disabled) writer_.Prepare("DELETE FROM sessions WHERE user_id = ?").Bind(1, user_id).Run();
+    tx.Commit();
+    return true;
+  }
+
   void CreateSession(const std::string& token_hash, const SessionRecord& session) override {
     std::lock_guard lock(write_mutex_);
     writer_.Prepare("DELETE FROM sessions WHERE expires_at < ?").Bind(1, int64_t(std::time(nullptr))).Run();
@@ -258,8 +284,11 @@ class SqliteStore final : public Store {
       count.Step();
       page.total = count.Int(0);
     }
-    auto rows = reader->Prepare(std::string("SELECT ") + kChildColumns + " FROM children WHERE " +
-                                where + " ORDER BY region_code DESC, id DESC LIMIT ? OFFSET ?");
+    // Ids first, from the covering index; then only the page's rows from the table.
+    auto rows = reader->Prepare(std::string("SELECT ") + kChildColumns +
+                                " FROM children WHERE id IN (SELECT id FROM children WHERE " + where +
+                                " ORDER BY region_code DESC, id DESC LIMIT ? OFFSET ?)"
+                                " ORDER BY region_code DESC, id DESC");
     bind_all(rows);
     rows.Bind(static_cast<int>(args.size() + 1), query.limit);
     rows.Bind(static_cast<int>(args.size() + 2), query.offset);
@@ -281,6 +310,8 @@ class SqliteStore final : public Store {
     Transaction tx(writer_);
     for (size_t i = 0; i < children.size(); ++i) InsertChildRow(children[i], class_basis[i], actor);
     tx.Commit();
+    // Refresh the planner's statistics after a large load (bounded work per index).
+    writer_.Exec("PRAGMA analysis_limit=1000; ANALYZE;");
   }
 
   std::optional<std::vector<FieldChange>> UpdateChild(const RegionScope& scope, Child& child,
@@ -443,10 +474,15 @@ class SqliteStore final : public Store {
         "WHERE " + condition);
     bind(s);
     if (!s.Step()) return std::nullopt;
+    return UserFromRow(s);
+  }
+
+  static User UserFromRow(const Statement& s) {
     User u;
     u.id = s.Int(0);
     u.username = s.Text(1);
     u.display_name = s.Text(2);
+    // An unknown role code (from a newer version) gets the role with the least access.
     u.role = ParseRole(s.Text(3)).value_or(Role::kSocialWorker);
     u.region_code = s.Text(4);
     u.password_hash = s.Text(5);

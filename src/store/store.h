@@ -116,6 +116,10 @@ class Store {
   virtual std::optional<User> FindUserByName(const std::string& username) = 0;
   virtual std::optional<User> FindUserById(int64_t id) = 0;
   virtual int64_t CreateUser(const User& user) = 0;  // throws StoreConflict on a taken name
+  // Users whose region lies in the scope, by region then name.
+  virtual std::vector<User> ListUsers(const RegionScope& scope) = 0;
+  // Returns false when no such user is in scope. Disabling also ends the user's sessions.
+  virtual bool SetUserDisabled(const RegionScope& scope, int64_t user_id, bool disabled) = 0;
   virtual void CreateSession(const std::string& token_hash, const SessionRecord& session) = 0;
   virtual std::optional<SessionRecord> FindSession(const std::string& token_hash) = 0;
   virtual void TouchSession(const std::string& token_hash, int64_t expires_at) = 0;

@@ -32,7 +32,8 @@ class ApiTest : public ::testing::Test {
     audit_ = std::make_unique<AuditLog>(*env_.d.store);
     auth_ = std::make_unique<AuthService>(*env_.d.store, *audit_);
     children_ = std::make_unique<ChildService>(*env_.d.store, *audit_, env_.d.regions, env_.d.config);
-    AddApiRoutes(router_, *auth_, *children_);
+    users_ = std::make_unique<UserService>(*env_.d.store, *audit_, env_.d.regions);
+    AddApiRoutes(router_, *auth_, *children_, *users_);
     ServerOptions options;
     options.port = 0;
     options.read_timeout_seconds = 1;
@@ -57,6 +58,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<ChildService> children_;
+  std::unique_ptr<UserService> users_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
   uint16_t port_ = 0;
@@ -281,6 +283,58 @@ TEST_F(ApiTest, SummaryCountsMatchTheList) {
   EXPECT_EQ(summary["by_class"]["migrant"],
             client_->Get("/api/children?region=410402100&class=migrant", token).Json()["total"]);
   EXPECT_EQ(client_->Get("/api/stats/summary?region=410403", token).status, 403);
+}
+
+TEST_F(ApiTest, ExportIsScopedMaskedAndAuditedAsExport) {
+  const std::string token = Login("supervisor");
+  const auto res = client_->Get("/api/children/export?region=410402100", token);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const json page = res.Json();
+  EXPECT_EQ(page["total"], 2);
+  for (const auto& child : page["items"]) EXPECT_TRUE(child["masked"].get<bool>());
+  const auto audit = env_.d.store->RecentAudit(1, "region:410402100");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit.front().action, "child.export");
+  EXPECT_EQ(client_->Get("/api/children/export?region=410403", token).status, 403);
+}
+
+TEST_F(ApiTest, PlacesAreReadableEverywhereButStopAboveVillages) {
+  const std::string token = Login("director_a");
+  const json provinces = client_->Get("/api/places", token).Json();
+  EXPECT_EQ(provinces["children"].size(), 31u);
+  const json anhui = client_->Get("/api/places/340102", token).Json();  // 合肥市瑶海区, out of scope
+  EXPECT_EQ(anhui["full_name"], "安徽省合肥市瑶海区");
+  const json township = client_->Get("/api/places/410402100", token).Json();
+  EXPECT_TRUE(township["children"].empty()) << "villages are deployment data";
+  EXPECT_EQ(client_->Get(std::string("/api/places/") + kVillageB, token).status, 404);
+}
+
+TEST_F(ApiTest, AdminManagesUsersInItsSubtree) {
+  env_.AddUser("admin", Role::kAdmin, "410402");
+  const std::string token = Login("admin");
+  const json created = client_->Post("/api/users", {{"username", "new_director"}, {"display_name", "新主任"},
+                                                    {"role", "child_director"}, {"region_code", kVillageB},
+                                                    {"password", "Abcdefg123"}}, token).Json();
+  EXPECT_EQ(created["role_name"], "儿童主任");
+  const auto weak = client_->Post("/api/users", {{"username", "weak"}, {"role", "child_director"},
+                                                 {"region_code", kVillageB}, {"password", "123"}}, token);
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(ErrorCode(weak), "weak_password");
+  const auto outside = client_->Post("/api/users", {{"username", "other"}, {"role", "child_director"},
+                                                    {"region_code", kOtherCountyVillage}, {"password", "Abcdefg123"}}, token);
+  EXPECT_EQ(outside.status, 403);
+  // Disabling ends the user's sessions at once.
+  const std::string director_token = Login("director_b");
+  const json list = client_->Get("/api/users", token).Json();
+  int64_t director_b = 0;
+  for (const auto& u : list) if (u["username"] == "director_b") director_b = u["id"];
+  ASSERT_NE(director_b, 0);
+  EXPECT_EQ(client_->Post("/api/users/" + std::to_string(director_b) + "/disable", json::object(), token).status, 200);
+  EXPECT_EQ(client_->Get("/api/me", director_token).status, 401);
+  EXPECT_EQ(client_->Post("/api/login", {{"username", "director_b"}, {"password", kPassword}}).status, 401);
+  // Other roles cannot manage users; admin cannot read children.
+  EXPECT_EQ(client_->Get("/api/users", Login("county")).status, 403);
+  EXPECT_EQ(client_->Get("/api/children", token).status, 403);
 }
 
 }  // namespace

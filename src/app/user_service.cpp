@@ -1,0 +1,95 @@
+#include "app/user_service.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "app/api_error.h"
+#include "app/auth.h"
+#include "app/scope.h"
+
+namespace tongan {
+
+using nlohmann::json;
+
+std::string PasswordProblem(const std::string& password) {
+  const bool letters = std::any_of(password.begin(), password.end(), [](unsigned char c) { return std::isalpha(c); });
+  const bool digits = std::any_of(password.begin(), password.end(), [](unsigned char c) { return std::isdigit(c); });
+  if (password.size() < 8 || !letters || !digits) return "密码至少8位，且须同时包含字母和数字";
+  return "";
+}
+
+json UserService::UserJson(const User& user) const {
+  const RolePermissions p = PermissionsOf(user.role);
+  const Region* region = regions_.Find(user.region_code);
+  return {{"id", user.id},
+          {"username", user.username},
+          {"display_name", user.display_name},
+          {"role", RoleCode(user.role)},
+          {"role_name", RoleNameZh(user.role)},
+          {"region_code", user.region_code},
+          {"region_name", region ? region->name : ""},
+          {"region_full_name", regions_.FullName(user.region_code)},
+          {"disabled", user.disabled},
+          {"permissions",
+           {{"read_children", p.read_children},
+            {"create_children", p.create_children},
+            {"update_children", p.update_children},
+            {"see_identifiers", p.see_identifiers},
+            {"manage_users", p.manage_users}}}};
+}
+
+json UserService::List(const RequestContext& ctx) {
+  Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
+  json out = json::array();
+  for (const User& u : store_.ListUsers(ScopeOf(ctx.user))) out.push_back(UserJson(u));
+  return out;
+}
+
+json UserService::Create(const RequestContext& ctx, const json& body) {
+  Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
+  static const std::vector<std::string> kFields = {"username", "display_name", "role", "region_code", "password"};
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(kFields.begin(), kFields.end(), key) == kFields.end())
+      throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
+    if (!value.is_string()) throw ApiError(400, "invalid_field", "字段 " + key + " 应为文本", key);
+  }
+  const auto text = [&](const char* key) { return body.value(key, std::string()); };
+  User user;
+  user.username = text("username");
+  user.display_name = text("display_name").empty() ? user.username : text("display_name");
+  user.region_code = text("region_code");
+  if (user.username.size() < 3 || user.username.size() > 32 ||
+      !std::all_of(user.username.begin(), user.username.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.'; }))
+    throw ApiError(400, "invalid_field", "用户名应为3至32位字母、数字、下划线或点", "username");
+  const auto role = ParseRole(text("role"));
+  if (!role) throw ApiError(400, "invalid_field", "角色取值无效", "role");
+  user.role = *role;
+  if (!regions_.Contains(user.region_code))
+    throw ApiError(400, "invalid_field", "所属区划不存在", "region_code");
+  if (!RegionWithin(user.region_code, ScopeOf(ctx.user).root_code))
+    throw ApiError(403, "forbidden", "所属区划不在您的管辖范围内", "region_code");
+  if (const std::string problem = PasswordProblem(text("password")); !problem.empty())
+    throw ApiError(400, "weak_password", problem, "password");
+  user.password_hash = HashPassword(text("password"));
+  try {
+    user.id = store_.CreateUser(user);
+  } catch (const StoreConflict&) {
+    throw ApiError(409, "duplicate_username", "用户名已存在", "username");
+  }
+  audit_.Record({"", ctx.user.id, ctx.user.username, "user.create", "user:" + user.username,
+                 std::string(RoleCode(user.role)) + "@" + user.region_code, "ok", ctx.remote});
+  return UserJson(user);
+}
+
+json UserService::SetDisabled(const RequestContext& ctx, int64_t user_id, bool disabled) {
+  Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
+  if (user_id == ctx.user.id) throw ApiError(400, "invalid_field", "不能停用自己的账号");
+  if (!store_.SetUserDisabled(ScopeOf(ctx.user), user_id, disabled))
+    throw ApiError(404, "not_found", "未找到该用户，或不在您的管辖范围内");
+  audit_.Record({"", ctx.user.id, ctx.user.username, disabled ? "user.disable" : "user.enable",
+                 "user:" + std::to_string(user_id), "", "ok", ctx.remote});
+  return {{"ok", true}};
+}
+
+}  // namespace tongan
