@@ -48,6 +48,9 @@ CREATE UNIQUE INDEX children_id_number ON children(id_number) WHERE id_number IS
 -- rows are read from the table.
 CREATE INDEX children_region ON children(region_code, class_basis, birth_date, residence_since);
 CREATE INDEX children_name ON children(name, region_code, class_basis, birth_date, residence_since);
+-- Name search inside a county (the usual case) scans only that county's names.
+CREATE INDEX children_county_name
+  ON children(substr(region_code, 1, 6), name, region_code, class_basis, birth_date, residence_since);
 CREATE INDEX children_id_suffix ON children(substr(id_number, -4)) WHERE id_number IS NOT NULL;
 
 CREATE TABLE child_history (

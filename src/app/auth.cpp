@@ -63,14 +63,14 @@ LoginResult AuthService::Login(const std::string& username, const std::string& p
 std::optional<User> AuthService::Authenticate(const std::string& token) {
   if (token.empty()) return std::nullopt;
   const std::string hash = TokenHash(token);
-  const auto session = store_.FindSession(hash);
+  auto found = store_.FindSession(hash);
   const int64_t now = Now();
-  if (!session || session->expires_at < now) return std::nullopt;
-  auto user = store_.FindUserById(session->user_id);
-  if (!user || user->disabled) return std::nullopt;
+  if (!found) return std::nullopt;
+  auto& [session, user] = *found;
+  if (session.expires_at < now || user.disabled) return std::nullopt;
   // Extend the idle deadline at most once a minute, not on every request.
-  if (session->expires_at - now < idle_seconds_ - 60) store_.TouchSession(hash, now + idle_seconds_);
-  return user;
+  if (session.expires_at - now < idle_seconds_ - 60) store_.TouchSession(hash, now + idle_seconds_);
+  return std::move(user);
 }
 
 void AuthService::Logout(const std::string& token, const User& user, const std::string& remote) {

@@ -59,11 +59,7 @@ Connection::Connection(const std::string& path, bool read_only) {
   Exec("PRAGMA journal_mode=WAL");
   Exec("PRAGMA synchronous=FULL");
   Exec("PRAGMA foreign_keys=ON");
-  if (read_only) {
-    Exec("PRAGMA query_only=ON");
-    // Reads map the file instead of copying pages into each connection's own cache.
-    Exec("PRAGMA mmap_size=4294967296");
-  }
+  if (read_only) Exec("PRAGMA query_only=ON");
 }
 
 Connection::~Connection() {

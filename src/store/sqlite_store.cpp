@@ -200,12 +200,16 @@ class SqliteStore final : public Store {
         .Run();
   }
 
-  std::optional<SessionRecord> FindSession(const std::string& token_hash) override {
+  std::optional<std::pair<SessionRecord, User>> FindSession(const std::string& token_hash) override {
     auto reader = readers_->Acquire();
-    auto s = reader->Prepare("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?");
+    auto s = reader->Prepare(
+        "SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.password_hash, "
+        "u.disabled, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.token_hash = ?");
     s.Bind(1, token_hash);
     if (!s.Step()) return std::nullopt;
-    return SessionRecord{s.Int(0), s.Int(1)};
+    User user = UserFromRow(s);
+    return std::pair{SessionRecord{user.id, s.Int(7)}, std::move(user)};
   }
 
   void TouchSession(const std::string& token_hash, int64_t expires_at) override {
@@ -252,6 +256,10 @@ class SqliteStore final : public Store {
     const auto add_text = [&](std::string v) { args.push_back(std::move(v)); };
 
     if (!query.name.empty()) {
+      if (root.size() >= 6) {
+        where += " AND substr(region_code, 1, 6) = ?";
+        add_text(root.substr(0, 6));
+      }
       where += " AND name >= ? AND name < ?";
       add_text(query.name);
       add_text(PrefixUpperBound(query.name));

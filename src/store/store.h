@@ -121,7 +121,8 @@ class Store {
   // Returns false when no such user is in scope. Disabling also ends the user's sessions.
   virtual bool SetUserDisabled(const RegionScope& scope, int64_t user_id, bool disabled) = 0;
   virtual void CreateSession(const std::string& token_hash, const SessionRecord& session) = 0;
-  virtual std::optional<SessionRecord> FindSession(const std::string& token_hash) = 0;
+  // The session and its user in one read (this runs on every request).
+  virtual std::optional<std::pair<SessionRecord, User>> FindSession(const std::string& token_hash) = 0;
   virtual void TouchSession(const std::string& token_hash, int64_t expires_at) = 0;
   virtual void DeleteSession(const std::string& token_hash) = 0;
 
