@@ -122,6 +122,7 @@ int RunApiBench(const ApiBenchOptions& options) {
   AddApiRoutes(router, auth, children, users);
   ServerOptions server_options;
   server_options.port = 0;
+  server_options.threads = options.server_threads;
   HttpServer server(server_options, router, auth);
   const uint16_t port = server.Start();
   HttpClient login_client("127.0.0.1", port);

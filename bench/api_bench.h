@@ -12,6 +12,7 @@ struct ApiBenchOptions {
   std::string data_dir = "data";
   int64_t children = 1000000;
   int client_threads = 4;
+  int server_threads = 8;
   int64_t requests_per_kind = 20000;
 };
 

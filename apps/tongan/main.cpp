@@ -30,6 +30,34 @@ Listen ParseListen(const std::string& text) {
   return l;
 }
 
+// Adds 12-digit villages under known townships; reports each rejected line and goes on.
+int ImportVillages(Deployment& d, const std::string& csv) {
+  int added = 0, rejected = 0, line_number = 0;
+  size_t start = 0;
+  while (start < csv.size()) {
+    size_t end = csv.find('\n', start);
+    if (end == std::string::npos) end = csv.size();
+    std::string line = csv.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || (line_number == 1 && line.rfind("code", 0) == 0)) continue;
+    const size_t comma = line.find(',');
+    std::string code = line.substr(0, comma), name = comma == std::string::npos ? "" : line.substr(comma + 1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    const auto level = RegionLevelOfCode(code);
+    if (level != RegionLevel::kVillage || name.empty() || !d.regions.Contains(code.substr(0, 9))) {
+      std::fprintf(stderr, "第%d行未导入：应为“12位代码,名称”，且前9位为已有乡镇（%s）\n", line_number, line.c_str());
+      ++rejected;
+      continue;
+    }
+    d.store->UpsertVillage(code, name);
+    ++added;
+  }
+  std::printf("已导入 %d 个村（社区），%d 行未导入\n", added, rejected);
+  return rejected == 0 ? 0 : 2;
+}
+
 // Runs the server until SIGTERM/SIGINT; `on_listening` prints what the user should see first.
 int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
           const std::function<void(const std::string&)>& on_listening) {
@@ -93,12 +121,19 @@ int main(int argc, char** argv) {
   user_add->add_option("--name", display_name, "显示名");
   user_add->add_option("--password", password, "初始密码")->required();
 
+  std::string villages_file;
+  auto* villages = app.add_subcommand("villages-import", "导入本地村（社区）区划：CSV 两列 code,name（12位代码）");
+  villages->add_option("--db", db, "SQLite 数据库文件");
+  villages->add_option("--data", data_dir, "数据目录");
+  villages->add_option("--file", villages_file, "CSV 文件（UTF-8）")->required();
+
   ApiBenchOptions bench_options;
   auto* bench = app.add_subcommand("bench-api", "API 基准测试：建库并测量查询吞吐与延迟");
   bench->add_option("--db", bench_options.db_path, "基准数据库（不存在则生成）")->required();
   bench->add_option("--data", bench_options.data_dir, "数据目录");
   bench->add_option("--children", bench_options.children, "儿童人数");
   bench->add_option("--threads", bench_options.client_threads, "并发客户端数");
+  bench->add_option("--server-threads", bench_options.server_threads, "服务端线程数");
   bench->add_option("--requests", bench_options.requests_per_kind, "每类请求次数");
 
   CLI11_PARSE(app, argc, argv);
@@ -139,6 +174,10 @@ int main(int argc, char** argv) {
       std::printf("已新增用户 %s（%s，%s）\n", username.c_str(), std::string(RoleNameZh(*role)).c_str(),
                   d.regions.FullName(region).c_str());
       return 0;
+    }
+    if (*villages) {
+      Deployment d = OpenDeployment(db, data_dir);
+      return ImportVillages(d, ReadFileText(villages_file));
     }
     if (*bench) return RunApiBench(bench_options);
   } catch (const std::exception& e) {
