@@ -12,7 +12,7 @@
 #include "app/child_service.h"
 #include "app/deployment.h"
 #include "demo/synthetic.h"
-#include "http/api_routes.h"
+#include "http/api_stack.h"
 #include "http/client.h"
 #include "http/server.h"
 
@@ -114,16 +114,11 @@ int RunApiBench(const ApiBenchOptions& options) {
   for (const Region* county : d.regions.ChildrenOf(kBenchCity))
     for (const Region* township : d.regions.ChildrenOf(county->code)) townships.push_back(township->code);
 
-  AuditLog audit(*d.store);
-  AuthService auth(*d.store, audit);
-  ChildService children(*d.store, audit, d.regions, d.config);
-  UserService users(*d.store, audit, d.regions);
-  Router router;
-  AddApiRoutes(router, auth, children, users);
+  ApiStack api(d);
   ServerOptions server_options;
   server_options.port = 0;
   server_options.threads = options.server_threads;
-  HttpServer server(server_options, router, auth);
+  HttpServer server(server_options, api.router, api.auth);
   const uint16_t port = server.Start();
   HttpClient login_client("127.0.0.1", port);
   const std::string token =

@@ -9,7 +9,7 @@
 #include "app/deployment.h"
 #include "bench/api_bench.h"
 #include "demo/demo_county.h"
-#include "http/api_routes.h"
+#include "http/api_stack.h"
 #include "http/server.h"
 
 namespace {
@@ -62,18 +62,13 @@ int ImportVillages(Deployment& d, const std::string& csv) {
 int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
           const std::function<void(const std::string&)>& on_listening) {
   BlockStopSignals();  // before any thread starts, so every thread inherits the mask
-  AuditLog audit(*d.store);
-  AuthService auth(*d.store, audit);
-  ChildService children(*d.store, audit, d.regions, d.config);
-  UserService users(*d.store, audit, d.regions);
-  Router router;
-  AddApiRoutes(router, auth, children, users);
+  ApiStack api(d);
   const Listen l = ParseListen(listen);
   ServerOptions options;
   options.address = l.address;
   options.port = l.port;
   options.web_dir = web_dir;
-  HttpServer server(options, router, auth);
+  HttpServer server(options, api.router, api.auth);
   const uint16_t port = server.Start();
   const std::string url = "http://" + l.address + ":" + std::to_string(port);
   on_listening(url);

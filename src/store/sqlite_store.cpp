@@ -50,6 +50,21 @@ std::optional<std::string> NullIfEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+// Binds parameters 1-10 in the column order shared by the INSERT and UPDATE of a child row.
+Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_basis) {
+  return s.Bind(1, ProvinceOf(child))
+      .Bind(2, child.region_code)
+      .BindOptional(3, NullIfEmpty(child.id_number))
+      .Bind(4, child.name)
+      .Bind(5, SexCode(child.sex))
+      .Bind(6, FormatIsoDate(child.birth_date))
+      .BindOptional(7, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
+                                             : std::nullopt)
+      .Bind(8, child.hukou_region_code)
+      .Bind(9, int64_t{class_basis})
+      .Bind(10, ChildToJson(child).dump());
+}
+
 bool IsUniqueViolation(const sqlite::Error& e) {
   return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
 }
@@ -341,22 +356,12 @@ class SqliteStore final : public Store {
     }
     const std::string now = NowUtcIso();
     try {
-      writer_
+      auto update = writer_
           .Prepare("UPDATE children SET province_code = ?, region_code = ?, id_number = ?, "
                    "name = ?, sex = ?, birth_date = ?, residence_since = ?, "
                    "hukou_region_code = ?, class_basis = ?, doc = ?, version = version + 1, "
-                   "updated_at = ?, updated_by = ? WHERE id = ?")
-          .Bind(1, ProvinceOf(child))
-          .Bind(2, child.region_code)
-          .BindOptional(3, NullIfEmpty(child.id_number))
-          .Bind(4, child.name)
-          .Bind(5, SexCode(child.sex))
-          .Bind(6, FormatIsoDate(child.birth_date))
-          .BindOptional(7, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
-                                         : std::nullopt)
-          .Bind(8, child.hukou_region_code)
-          .Bind(9, int64_t{class_basis})
-          .Bind(10, ChildToJson(child).dump())
+                   "updated_at = ?, updated_by = ? WHERE id = ?");
+      BindChildColumns(update, child, class_basis)
           .Bind(11, now)
           .Bind(12, actor.user_id)
           .Bind(13, child.id)
@@ -512,22 +517,12 @@ class SqliteStore final : public Store {
     const std::string now = NowUtcIso();
     const std::string created = child.created_at.empty() ? now : child.created_at;
     try {
-      writer_
+      auto insert = writer_
           .Prepare("INSERT INTO children (province_code, region_code, id_number, name, sex, "
                    "birth_date, residence_since, hukou_region_code, class_basis, doc, version, "
                    "created_at, updated_at, created_by, updated_by) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)")
-          .Bind(1, ProvinceOf(child))
-          .Bind(2, child.region_code)
-          .BindOptional(3, NullIfEmpty(child.id_number))
-          .Bind(4, child.name)
-          .Bind(5, SexCode(child.sex))
-          .Bind(6, FormatIsoDate(child.birth_date))
-          .BindOptional(7, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
-                                         : std::nullopt)
-          .Bind(8, child.hukou_region_code)
-          .Bind(9, int64_t{class_basis})
-          .Bind(10, ChildToJson(child).dump())
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
+      BindChildColumns(insert, child, class_basis)
           .Bind(11, created)
           .Bind(12, now)
           .Bind(13, actor.user_id)

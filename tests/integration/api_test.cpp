@@ -7,7 +7,7 @@
 #include "app/auth.h"
 #include "app/child_service.h"
 #include "core/child_json.h"
-#include "http/api_routes.h"
+#include "http/api_stack.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "support/test_deployment.h"
@@ -29,16 +29,12 @@ class ApiTest : public ::testing::Test {
     child_b_ = env_.AddChild(MakeChild("李小红", kVillageB, 2));
     child_other_county_ = env_.AddChild(MakeChild("赵小刚", kOtherCountyVillage, 3));
 
-    audit_ = std::make_unique<AuditLog>(*env_.d.store);
-    auth_ = std::make_unique<AuthService>(*env_.d.store, *audit_);
-    children_ = std::make_unique<ChildService>(*env_.d.store, *audit_, env_.d.regions, env_.d.config);
-    users_ = std::make_unique<UserService>(*env_.d.store, *audit_, env_.d.regions);
-    AddApiRoutes(router_, *auth_, *children_, *users_);
+    api_ = std::make_unique<ApiStack>(env_.d);
     ServerOptions options;
     options.port = 0;
     options.read_timeout_seconds = 1;
     options.max_body_bytes = 64 * 1024;
-    server_ = std::make_unique<HttpServer>(options, router_, *auth_);
+    server_ = std::make_unique<HttpServer>(options, api_->router, api_->auth);
     port_ = server_->Start();
     client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
   }
@@ -55,11 +51,7 @@ class ApiTest : public ::testing::Test {
 
   TestDeployment env_;
   int64_t child_a_ = 0, child_b_ = 0, child_other_county_ = 0;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<AuthService> auth_;
-  std::unique_ptr<ChildService> children_;
-  std::unique_ptr<UserService> users_;
-  Router router_;
+  std::unique_ptr<ApiStack> api_;
   std::unique_ptr<HttpServer> server_;
   uint16_t port_ = 0;
   std::unique_ptr<HttpClient> client_;
