@@ -82,6 +82,7 @@ export const api = {
   meta: () => request('GET', '/meta'),
   region: (code) => request('GET', '/regions/' + encodeURIComponent(code)),
   children: (params) => request('GET', '/children', { params }),
+  exportChildren: (params) => request('GET', '/children/export', { params }),
   child: (id) => request('GET', '/children/' + encodeURIComponent(id)),
   createChild: (body) => request('POST', '/children', { body }),
   updateChild: (id, body) => request('PUT', '/children/' + encodeURIComponent(id), { body }),

@@ -4,22 +4,14 @@ import { api } from './api.js'
 import { enumName } from './session.js'
 import { fmtDate, fmtDateTime, sexName, todayIso } from './format.js'
 
-export const EXPORT_LIMIT = 50000
-const PAGE = 100
+// The server's limit for one export (GET /api/children/export); above it the user narrows the filters.
+export const EXPORT_LIMIT = 20000
 
+// One request for the whole filtered list: the server audits it as an export, not as many searches.
 export async function fetchAllChildren(params, onProgress) {
-  const rows = []
-  let page = 1
-  let total = 0
-  for (;;) {
-    const res = await api.children({ ...params, page, page_size: PAGE })
-    total = res.total
-    rows.push(...res.items)
-    onProgress && onProgress(rows.length, total)
-    if (res.items.length < PAGE || rows.length >= total || rows.length >= EXPORT_LIMIT) break
-    page += 1
-  }
-  return rows
+  const res = await api.exportChildren(params)
+  onProgress && onProgress(res.items.length, res.total)
+  return res.items
 }
 
 export async function writeChildrenXlsx(rows, { title, filename }) {
