@@ -83,6 +83,10 @@ export const api = {
   region: (code) => request('GET', '/regions/' + encodeURIComponent(code)),
   children: (params) => request('GET', '/children', { params }),
   exportChildren: (params) => request('GET', '/children/export', { params }),
+  users: () => request('GET', '/users'),
+  createUser: (body) => request('POST', '/users', { body }),
+  setUserDisabled: (id, disabled) =>
+    request('POST', '/users/' + encodeURIComponent(id) + (disabled ? '/disable' : '/enable')),
   child: (id) => request('GET', '/children/' + encodeURIComponent(id)),
   createChild: (body) => request('POST', '/children', { body }),
   updateChild: (id, body) => request('PUT', '/children/' + encodeURIComponent(id), { body }),
