@@ -40,6 +40,17 @@ bool LacksGuardianCapacity(ParentStatus s) {
          s == ParentStatus::kUnableOther;
 }
 
+std::string ParentSituation(ParentStatus s) {
+  switch (s) {
+    case ParentStatus::kDeceased: return "死亡";
+    case ParentStatus::kMissing: return "失踪/失联";
+    case ParentStatus::kImprisoned: return "服刑在押或被限制人身自由";
+    case ParentStatus::kSeverelyDisabled: return "重残";
+    case ParentStatus::kSeriouslyIll: return "重病";
+    default: return "其他无监护能力情形";
+  }
+}
+
 bool IsOrphan(const Child& c) {
   return c.father.status == ParentStatus::kDeceased && c.mother.status == ParentStatus::kDeceased;
 }
@@ -244,7 +255,14 @@ Classification Classify(const Child& c, Date today, const ClassificationConfig& 
 
   if ((basis & Bit(ClassBasis::kLeftBehindIfDated)) && under16) {
     result.classes |= Bit(ChildClass::kLeftBehind);
-    result.reasons.push_back("留守儿童：父母双方外出务工或一方外出务工另一方无监护能力，未满16周岁");
+    const bool both_away = c.father.status == ParentStatus::kWorkingAway &&
+                           c.mother.status == ParentStatus::kWorkingAway;
+    const bool father_away = c.father.status == ParentStatus::kWorkingAway;
+    result.reasons.push_back(
+        both_away ? "留守儿童：父母双方外出务工，" + std::to_string(age) + "周岁未满16周岁"
+                  : std::string("留守儿童：") + (father_away ? "父亲外出务工，母亲" : "母亲外出务工，父亲") +
+                        "无监护能力（" + ParentSituation(father_away ? c.mother.status : c.father.status) +
+                        "），" + std::to_string(age) + "周岁未满16周岁");
   }
 
   if (under18) {

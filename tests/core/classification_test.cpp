@@ -91,7 +91,9 @@ TEST(Classification, LeftBehindWhenBothParentsWorkAway) {
   EXPECT_FALSE(Classify(c, kToday, PingdingshanConfig()).Has(ChildClass::kLeftBehind));
   // One away and the other seriously ill: left-behind.
   c.mother.status = ParentStatus::kSeriouslyIll;
-  EXPECT_TRUE(Classify(c, kToday, PingdingshanConfig()).Has(ChildClass::kLeftBehind));
+  const Classification r = Classify(c, kToday, PingdingshanConfig());
+  EXPECT_TRUE(r.Has(ChildClass::kLeftBehind));
+  EXPECT_NE(r.reasons.back().find("父亲外出务工，母亲无监护能力（重病）"), std::string::npos) << r.reasons.back();
 }
 
 TEST(Classification, OrphanAndDeFactoUnsupportedAreInDifficulty) {
