@@ -84,6 +84,8 @@ export const api = {
   children: (params) => request('GET', '/children', { params }),
   exportChildren: (params) => request('GET', '/children/export', { params }),
   users: () => request('GET', '/users'),
+  places: () => request('GET', '/places'),
+  place: (code) => request('GET', '/places/' + encodeURIComponent(code)),
   createUser: (body) => request('POST', '/users', { body }),
   setUserDisabled: (id, disabled) =>
     request('POST', '/users/' + encodeURIComponent(id) + (disabled ? '/disable' : '/enable')),
