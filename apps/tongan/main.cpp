@@ -30,6 +30,17 @@ Listen ParseListen(const std::string& text) {
   return l;
 }
 
+// Pads to `columns` terminal columns: CJK characters take two columns but three UTF-8 bytes,
+// so printf's byte-based widths would misalign the demo logins.
+std::string PadColumns(const std::string& text, size_t columns) {
+  size_t used = 0;
+  for (unsigned char c : text) {
+    if (c < 0x80) used += 1;
+    else if (c >= 0xE0) used += 2;  // lead byte of a 3- or 4-byte sequence: a wide character
+  }
+  return text + std::string(used < columns ? columns - used : 1, ' ');
+}
+
 // Adds 12-digit villages under known townships; reports each rejected line and goes on.
 int ImportVillages(Deployment& d, const std::string& csv) {
   int added = 0, rejected = 0, line_number = 0;
@@ -146,7 +157,8 @@ int main(int argc, char** argv) {
                     static_cast<long long>(d.store->CountChildren()));
         std::printf("演示账号（密码均为 %s）：\n", kDemoPassword);
         for (const DemoUser& u : users)
-          std::printf("  %-16s %-12s %s\n", u.username.c_str(), u.role_name.c_str(), u.region_name.c_str());
+          std::printf("  %s%s%s\n", PadColumns(u.username, 17).c_str(), PadColumns(u.role_name, 14).c_str(),
+                      u.region_name.c_str());
       });
     }
     if (*migrate) {
