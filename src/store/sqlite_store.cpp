@@ -69,15 +69,23 @@ bool IsUniqueViolation(const sqlite::Error& e) {
   return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
 }
 
-// SQL for "this row is of class c today", from the core's predicate; dates are literals made by
-// FormatIsoDate, so they need no quoting beyond the quotes added here.
-std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs) {
+// SQL for "this row is of class c today", from the core's predicate. Dates are bound parameters
+// appended to `args`, so the statement text (and its cached prepared form) does not change daily.
+std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs,
+                           std::vector<std::string>* args) {
   std::string sql = "(class_basis & " + std::to_string(p.basis_bits) + ") = " + std::to_string(p.basis_bits);
-  if (p.under16) sql += " AND birth_date > '" + FormatIsoDate(cutoffs.born_after_for_under16) + "'";
-  if (p.under18) sql += " AND birth_date > '" + FormatIsoDate(cutoffs.born_after_for_under18) + "'";
-  if (p.resident_6_months)
-    sql += " AND residence_since IS NOT NULL AND residence_since <= '" +
-           FormatIsoDate(cutoffs.resident_since_on_or_before) + "'";
+  if (p.under16) {
+    sql += " AND birth_date > ?";
+    args->push_back(FormatIsoDate(cutoffs.born_after_for_under16));
+  }
+  if (p.under18) {
+    sql += " AND birth_date > ?";
+    args->push_back(FormatIsoDate(cutoffs.born_after_for_under18));
+  }
+  if (p.resident_6_months) {
+    sql += " AND residence_since IS NOT NULL AND residence_since <= ?";
+    args->push_back(FormatIsoDate(cutoffs.resident_since_on_or_before));
+  }
   return "(" + sql + ")";
 }
 
@@ -289,7 +297,8 @@ class SqliteStore final : public Store {
         add_text("%" + query.id_number);
       }
     }
-    if (query.child_class) where += " AND " + ClassCondition(PredicateFor(*query.child_class), query.cutoffs);
+    if (query.child_class)
+      where += " AND " + ClassCondition(PredicateFor(*query.child_class), query.cutoffs, &args);
     if (query.birth_range) {
       where += " AND birth_date >= ? AND birth_date <= ?";
       add_text(FormatIsoDate(query.birth_range->first));
@@ -405,16 +414,20 @@ class SqliteStore final : public Store {
     const ClassCutoffs cutoffs = CutoffsFor(today);
     std::string sql = "SELECT substr(region_code, 1, " + std::to_string(sub_code_length) +
                       ") AS sub, count(*), sum(sex = 'M'), sum(sex = 'F')";
-    for (ChildClass c : AllChildClasses()) sql += ", sum(" + ClassCondition(PredicateFor(c), cutoffs) + ")";
+    std::vector<std::string> args;
+    for (ChildClass c : AllChildClasses()) sql += ", sum(" + ClassCondition(PredicateFor(c), cutoffs, &args) + ")";
     for (const AgeGroup& g : AgeGroups()) {
       // age in [from, to)  <=>  birth in (LatestBirthForAge(to), LatestBirthForAge(from)]
-      sql += ", sum(birth_date > '" + FormatIsoDate(LatestBirthForAge(g.to_years, today)) +
-             "' AND birth_date <= '" + FormatIsoDate(LatestBirthForAge(g.from_years, today)) + "')";
+      sql += ", sum(birth_date > ? AND birth_date <= ?)";
+      args.push_back(FormatIsoDate(LatestBirthForAge(g.to_years, today)));
+      args.push_back(FormatIsoDate(LatestBirthForAge(g.from_years, today)));
     }
+    args.push_back(root);
+    args.push_back(PrefixUpperBound(root));
     sql += " FROM children WHERE region_code >= ? AND region_code < ? GROUP BY sub ORDER BY sub";
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(sql);
-    s.Bind(1, root).Bind(2, PrefixUpperBound(root));
+    for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
     std::vector<RegionCount> out;
     const int classes = static_cast<int>(AllChildClasses().size());
     while (s.Step()) {
