@@ -63,6 +63,19 @@ describe('phone-width screen (390×844)', { timeout: 180000 }, () => {
     await checkFits('register')
     await shot(page, 'phone-register')
     await shot(page, 'phone-register-top', { fullPage: false })
+
+    // the hukou place cascader's columns scroll inside the screen instead of widening the page
+    await page.locator('.hukou-picker').scrollIntoViewIfNeeded()
+    await page.locator('.hukou-picker').click()
+    const node = (name) => page.locator('.place-picker-popper .el-cascader-node:visible', { hasText: name }).first()
+    await node('河南省').locator('.el-cascader-node__label').click()
+    await node('平顶山市').locator('.el-cascader-node__label').click()
+    await node('新华区').waitFor()
+    const panel = await page.locator('.place-picker-popper:visible').boundingBox()
+    assert.ok(panel.x >= 0 && panel.x + panel.width <= 390, `the cascader is inside the screen (${JSON.stringify(panel)})`)
+    await checkFits('register with the hukou cascader open')
+    await shot(page, 'phone-register-hukou', { fullPage: false })
+    await page.keyboard.press('Escape')
   })
 
   async function checkFits(what) {

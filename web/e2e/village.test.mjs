@@ -45,6 +45,22 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
     await page.locator('.echart canvas').first().waitFor()
     await page.locator('.el-card', { hasText: '登记儿童累计趋势' }).locator('canvas, [data-test="trend-empty"]').first().waitFor()
     await shot(page, 'desktop-dashboard-village')
+
+    // the white menu column runs down to the bottom of the long page, and the menu stays in view
+    const column = await page.evaluate(() => ({
+      aside: document.querySelector('.app-aside').getBoundingClientRect().bottom,
+      main: document.querySelector('.app-main').getBoundingClientRect().bottom,
+      page: document.documentElement.scrollHeight,
+      viewport: window.innerHeight,
+    }))
+    assert.ok(column.page > column.viewport, 'the dashboard is longer than the screen')
+    assert.ok(column.aside >= column.main - 1, `the menu column ends at ${column.aside}, the page at ${column.main}`)
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+    await page.waitForFunction(() => window.scrollY > 0)
+    const menuTop = await page.evaluate(() => document.querySelector('.side-menu').getBoundingClientRect().top)
+    assert.ok(menuTop >= 50 && menuTop < 120, `the menu stays under the header when scrolled (top ${menuTop})`)
+    await shot(page, 'desktop-dashboard-scrolled', { fullPage: false })
+    await page.evaluate(() => window.scrollTo(0, 0))
   })
 
   test('registers a child; the ID is checked as typed and the classification is shown', async () => {
@@ -65,7 +81,9 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
     await page.locator('[data-test="id-info"]', { hasText: child.birthDate }).waitFor()
     assert.equal(await page.locator('input[name="birth_date"]').inputValue(), child.birthDate)
     assert.equal(await page.locator('[data-test="sex"] input[value="M"]').isChecked(), true)
-    assert.equal(await page.locator('input[name="hukou_region_code"]').inputValue(), '410402')
+    // … and the hukou place with the county the ID was issued in, shown by its full name
+    await page.locator('[data-test="hukou-name"]', { hasText: '河南省平顶山市新华区' }).waitFor()
+    await page.waitForFunction(() => document.querySelector('.hukou-picker input')?.value === '河南省 / 平顶山市 / 新华区')
 
     // both parents work away, the grandmother looks after him: a left-behind child
     await page.locator('input[name="address"]').fill('村东头3号')
@@ -176,15 +194,49 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
     assert.ok(!(await page.locator('body').innerText()).includes(stranger.name))
   })
 
-  test('the export downloads an .xlsx of the filtered list', async () => {
-    await page.goto(server.url + '/children?q=' + encodeURIComponent(child.name))
-    await page.locator('[data-test="child-table"] .el-table__row', { hasText: child.name }).waitFor()
+  test('the export downloads an .xlsx of the list in one audited request, as long as the list', async () => {
+    // the whole list of the village: the export route answers all of it at once
+    await page.goto(server.url + '/children')
+    await page.locator('[data-test="child-table"] .el-table__row').first().waitFor()
+    const shown = Number((await page.locator('[data-test="total"]').innerText()).replace(/,/g, ''))
+    assert.ok(shown >= 1, 'the village has at least the child registered above')
+    const exportRequests = []
+    const pagedRequests = []
+    const onRequest = (r) => {
+      const u = new URL(r.url())
+      if (u.pathname === '/api/children/export') exportRequests.push(u.search)
+      else if (u.pathname === '/api/children') pagedRequests.push(u.search)
+    }
+    page.on('request', onRequest)
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export"]').click()])
+    page.off('request', onRequest)
+    await page.locator('.el-message', { hasText: `已导出 ${shown.toLocaleString('zh-CN')} 名儿童` }).waitFor()
     assert.match(download.suggestedFilename(), /^儿童名单_.*\.xlsx$/)
-    const file = await download.path()
     const { readFileSync } = await import('node:fs')
-    const bytes = readFileSync(file)
+    const bytes = readFileSync(await download.path())
     assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx is a zip file')
+    assert.equal(exportRequests.length, 1, 'one request to /api/children/export')
+    assert.equal(pagedRequests.length, 0, 'no paging through /api/children')
+
+    // the test's own check through the API: the export holds exactly the list's total
+    const token = await apiLogin(server.url, 'zhuren1')
+    const list = await apiGet(server.url, token, '/api/children?page_size=1')
+    const all = await apiGet(server.url, token, '/api/children/export')
+    assert.equal(list.total, shown)
+    assert.equal(all.total, list.total)
+    assert.equal(all.items.length, list.total)
+    assert.equal(new Set(all.items.map((c) => c.id)).size, list.total, 'no child twice')
+    // a county's list, in the thousands, as well
+    const county = await apiLogin(server.url, 'xian_minzheng')
+    const countyList = await apiGet(server.url, county, '/api/children?page_size=1')
+    const countyAll = await apiGet(server.url, county, '/api/children/export')
+    assert.ok(countyList.total > 1000, `the demo county has thousands of children (${countyList.total})`)
+    assert.equal(countyAll.items.length, countyList.total)
+    // and with a filter
+    const q = encodeURIComponent(child.name)
+    const one = await apiGet(server.url, token, '/api/children/export?q=' + q)
+    assert.ok(one.items.some((c) => c.name === child.name))
+    assert.equal(one.items.length, (await apiGet(server.url, token, '/api/children?page_size=1&q=' + q)).total)
   })
 
   async function shotLogin() {

@@ -7,11 +7,12 @@ import { fmtDate, fmtDateTime, sexName, todayIso } from './format.js'
 // The server's limit for one export (GET /api/children/export); above it the user narrows the filters.
 export const EXPORT_LIMIT = 20000
 
-// One request for the whole filtered list: the server audits it as an export, not as many searches.
-export async function fetchAllChildren(params, onProgress) {
+// One request for the whole filtered list (GET /api/children/export): the server audits it as one
+// export (child.export), not as a series of searches. Above EXPORT_LIMIT rows it answers 400
+// export_too_large, whose Chinese message the caller shows.
+export async function fetchAllChildren(params) {
   const res = await api.exportChildren(params)
-  onProgress && onProgress(res.items.length, res.total)
-  return res.items
+  return res.items || []
 }
 
 export async function writeChildrenXlsx(rows, { title, filename }) {
