@@ -7,7 +7,8 @@ DEMO_DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
 APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libsodium-dev \
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk \
+  libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev
 
 .PHONY: all deps build web demo test test-unit test-e2e bench clean
 

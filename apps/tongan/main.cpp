@@ -8,9 +8,12 @@
 #include "app/child_service.h"
 #include "app/deployment.h"
 #include "bench/api_bench.h"
+#include "bench/linkage_bench.h"
 #include "demo/demo_county.h"
+#include "demo/department_files.h"
 #include "http/api_stack.h"
 #include "http/server.h"
+#include "import_command.h"
 
 namespace {
 
@@ -133,6 +136,15 @@ int main(int argc, char** argv) {
   villages->add_option("--data", data_dir, "数据目录");
   villages->add_option("--file", villages_file, "CSV 文件（UTF-8）")->required();
 
+  ImportCommandOptions import_options;
+  auto* import = app.add_subcommand("import", "导入部门数据文件（CSV/Excel）并与儿童底册比对");
+  import->add_option("--db", db, "SQLite 数据库文件");
+  import->add_option("--data", data_dir, "数据目录");
+  import->add_option("--profile", import_options.profile, "导入模板编号，如 jiaoyu_suiqian（见 data/import_profiles）")->required();
+  import->add_option("--file", import_options.file, "部门数据文件（.csv 或 .xlsx）")->required();
+  import->add_option("--user", import_options.username, "以哪个用户的身份导入（决定辖区，记入审计）")->required();
+  import->add_option("--rejected", import_options.rejected_out, "把被拒绝的行写入此文件（.csv 或 .xlsx）");
+
   ApiBenchOptions bench_options;
   auto* bench = app.add_subcommand("bench-api", "API 基准测试：建库并测量查询吞吐与延迟");
   bench->add_option("--db", bench_options.db_path, "基准数据库（不存在则生成）")->required();
@@ -141,6 +153,16 @@ int main(int argc, char** argv) {
   bench->add_option("--threads", bench_options.client_threads, "并发客户端数");
   bench->add_option("--server-threads", bench_options.server_threads, "服务端线程数");
   bench->add_option("--requests", bench_options.requests_per_kind, "每类请求次数");
+
+  LinkageBenchOptions linkage_bench_options;
+  auto* bench_linkage = app.add_subcommand("bench-linkage", "记录匹配基准测试：合成部门数据与底册匹配，报告准确率与耗时");
+  bench_linkage->add_option("--data", linkage_bench_options.data_dir, "数据目录（区划）");
+  bench_linkage->add_option("--config", linkage_bench_options.config_path, "匹配配置 JSON");
+  bench_linkage->add_option("--registry", linkage_bench_options.registry, "底册儿童人数");
+  bench_linkage->add_option("--records", linkage_bench_options.records, "部门记录条数");
+  bench_linkage->add_option("--id-missing", linkage_bench_options.id_missing, "部门记录缺身份证号的比例");
+  bench_linkage->add_option("--seed", linkage_bench_options.seed, "随机种子");
+  bench_linkage->add_option("--threads", linkage_bench_options.threads, "线程数");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -152,6 +174,7 @@ int main(int argc, char** argv) {
     if (*demo) {
       Deployment d = OpenDeployment(db, data_dir);
       const auto users = LoadDemoCounty(d, demo_children, demo_seed, TodayInChina());
+      LoadDemoDepartmentData(d, demo_seed, TodayInChina());
       return Serve(d, listen, web_dir, [&](const std::string& url) {
         std::printf("童安演示系统：%s（平顶山市新华区，%lld 名儿童）\n", url.c_str(),
                     static_cast<long long>(d.store->CountChildren()));
@@ -160,6 +183,10 @@ int main(int argc, char** argv) {
           std::printf("  %s%s%s\n", PadColumns(u.username, 17).c_str(), PadColumns(u.role_name, 14).c_str(),
                       u.region_name.c_str());
       });
+    }
+    if (*import) {
+      Deployment d = OpenDeployment(db, data_dir);
+      return RunImportCommand(d, import_options);
     }
     if (*migrate) {
       Deployment d = OpenDeployment(db, data_dir);
@@ -187,6 +214,7 @@ int main(int argc, char** argv) {
       return ImportVillages(d, ReadFileText(villages_file));
     }
     if (*bench) return RunApiBench(bench_options);
+    if (*bench_linkage) return RunLinkageBench(linkage_bench_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "错误：%s\n", e.what());
     return 1;

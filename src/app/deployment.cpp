@@ -1,6 +1,8 @@
 #include "app/deployment.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,6 +17,49 @@ std::string ReadFileText(const std::string& path) {
   return text.str();
 }
 
+namespace {
+
+nlohmann::json ReadJsonFile(const std::string& path) {
+  auto json = nlohmann::json::parse(ReadFileText(path), nullptr, false);
+  if (json.is_discarded()) throw std::runtime_error(path + "：不是有效的 JSON");
+  return json;
+}
+
+// Profiles, linkage settings and finding rules: policy data, checked whole before serving.
+void LoadDepartmentConfig(Deployment& d, const std::string& data_dir) {
+  std::vector<std::filesystem::path> files;
+  const std::filesystem::path dir = data_dir + "/import_profiles";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  if (ec) throw std::runtime_error("无法读取导入模板目录 " + dir.string());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    try {
+      d.import_profiles.push_back(ImportProfile::FromJson(ReadJsonFile(file.string())));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(file.string() + "：" + e.what());
+    }
+    for (size_t i = 0; i + 1 < d.import_profiles.size(); ++i)
+      if (d.import_profiles[i].id == d.import_profiles.back().id)
+        throw std::runtime_error(file.string() + "：导入模板编号重复 " + d.import_profiles.back().id);
+  }
+  const std::string linkage_path = data_dir + "/linkage.json";
+  const std::string findings_path = data_dir + "/findings.json";
+  try {
+    d.linkage = linkage::LinkageConfig::FromJson(ReadJsonFile(linkage_path));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(linkage_path + "：" + e.what());
+  }
+  try {
+    d.need_rules = NeedRulesFromJson(ReadJsonFile(findings_path));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(findings_path + "：" + e.what());
+  }
+}
+
+}  // namespace
+
 Deployment OpenDeployment(const std::string& db_path, const std::string& data_dir) {
   Deployment d;
   const std::string regions = data_dir + "/regions/";
@@ -28,6 +73,7 @@ Deployment OpenDeployment(const std::string& db_path, const std::string& data_di
   const std::string config_path = data_dir + "/classification.json";
   if (!ClassificationConfig::FromJson(ReadFileText(config_path), &d.config, &error))
     throw std::runtime_error(config_path + "：" + error);
+  LoadDepartmentConfig(d, data_dir);
   d.store = OpenSqliteStore(db_path);
   for (const auto& [code, name] : d.store->Villages()) d.regions.Add(code, name);
   return d;

@@ -5,8 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "app/findings_service.h"
+#include "app/import_profile.h"
 #include "core/classification.h"
 #include "core/region.h"
+#include "linkage/linkage.h"
 #include "store/store.h"
 
 namespace tongan {
@@ -15,9 +18,13 @@ struct Deployment {
   std::unique_ptr<Store> store;
   RegionTree regions;
   ClassificationConfig config;
+  std::vector<ImportProfile> import_profiles;  // data/import_profiles/*.json
+  linkage::LinkageConfig linkage;              // data/linkage.json
+  std::vector<NeedRule> need_rules;            // data/findings.json
 };
 
-// Reads data_dir/regions/*.csv and data_dir/classification.json, opens (and migrates) the SQLite
+// Reads data_dir/regions/*.csv, classification.json, import_profiles/, linkage.json and
+// findings.json, opens (and migrates) the SQLite
 // database at db_path and adds its villages to the tree. Throws std::runtime_error with a Chinese
 // message naming the file when something is missing or invalid.
 Deployment OpenDeployment(const std::string& db_path, const std::string& data_dir);

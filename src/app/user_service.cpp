@@ -35,7 +35,9 @@ json UserService::UserJson(const User& user) const {
             {"create_children", p.create_children},
             {"update_children", p.update_children},
             {"see_identifiers", p.see_identifiers},
-            {"manage_users", p.manage_users}}}};
+            {"manage_users", p.manage_users},
+            {"import_data", p.import_data},
+            {"review_links", p.review_links}}}};
 }
 
 json UserService::List(const RequestContext& ctx) {

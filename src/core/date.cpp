@@ -51,6 +51,43 @@ std::optional<Date> ParseIsoDate(std::string_view text) {
   return date;
 }
 
+std::optional<Date> ParseLooseDate(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  // Excel stores dates as days since 1899-12-30; 1 to 80000 covers 1900–2119.
+  if (text.size() <= 5 && AllDigits(text)) {
+    const int serial = DigitsToInt(text);
+    if (serial < 1 || serial > 80000) return std::nullopt;
+    return Date{std::chrono::sys_days{std::chrono::year{1899} / 12 / 30} + std::chrono::days{serial}};
+  }
+  if (text.size() == 8 && AllDigits(text)) return ParseIsoDate(text);
+  // Three runs of digits separated by anything else (-, /, ., 年 月 日); a time part is ignored.
+  int parts[3] = {0, 0, 0};
+  int lengths[3] = {0, 0, 0};
+  int index = 0;
+  bool in_digits = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (!in_digits && index == 3) break;  // a time after the date
+      if (!in_digits) in_digits = true;
+      if (lengths[index] >= 4) return std::nullopt;
+      parts[index] = parts[index] * 10 + (c - '0');
+      ++lengths[index];
+    } else {
+      if (in_digits) ++index;
+      in_digits = false;
+      if (c == ' ' && index == 3) break;
+    }
+  }
+  if (in_digits) ++index;
+  if (index < 3 || lengths[0] != 4 || lengths[1] > 2 || lengths[2] > 2) return std::nullopt;
+  const Date date{year(parts[0]), month(static_cast<unsigned>(parts[1])),
+                  day(static_cast<unsigned>(parts[2]))};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
 std::string FormatIsoDate(Date date) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),

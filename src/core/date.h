@@ -15,6 +15,11 @@ using Date = std::chrono::year_month_day;
 // calendar date.
 std::optional<Date> ParseIsoDate(std::string_view text);
 
+// Parses a date as departments write it: "2015-03-07", "2015/3/7", "2015.3.7", "2015年3月7日",
+// "20150307", a trailing time ("2015-03-07 00:00:00"), or an Excel serial day number (a cell
+// formatted as a date arrives as e.g. "42070"). Returns nullopt for anything else.
+std::optional<Date> ParseLooseDate(std::string_view text);
+
 // Formats as "YYYY-MM-DD", the form used throughout the UI and API.
 std::string FormatIsoDate(Date date);
 

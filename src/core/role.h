@@ -31,6 +31,8 @@ struct RolePermissions {
   bool update_children = false;   // edit a child's file
   bool see_identifiers = false;   // unmasked ID numbers and phones
   bool manage_users = false;
+  bool import_data = false;       // upload department files (数据导入)
+  bool review_links = false;      // decide uncertain matches, undo merges (数据比对核对)
 };
 RolePermissions PermissionsOf(Role role);
 

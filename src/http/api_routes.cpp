@@ -5,27 +5,12 @@
 #include "app/api_error.h"
 #include "core/child_json.h"
 #include "core/resident_id.h"
+#include "http/params.h"
 
 namespace tongan {
 namespace {
 
 using nlohmann::json;
-
-int64_t IntParam(const std::map<std::string, std::string>& values, const std::string& key,
-                 int64_t fallback) {
-  const auto it = values.find(key);
-  if (it == values.end() || it->second.empty()) return fallback;
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
-  if (ec != std::errc() || end != it->second.data() + it->second.size())
-    throw ApiError(400, "invalid_field", "参数 " + key + " 应为整数", key);
-  return value;
-}
-
-std::string TextParam(const std::map<std::string, std::string>& values, const std::string& key) {
-  const auto it = values.find(key);
-  return it == values.end() ? "" : it->second;
-}
 
 const json& RequireObject(const ApiRequest& req) {
   if (!req.body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");

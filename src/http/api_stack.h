@@ -7,7 +7,11 @@
 #include "app/child_service.h"
 #include "app/deployment.h"
 #include "app/user_service.h"
+#include "app/findings_service.h"
+#include "app/import_service.h"
+#include "app/link_service.h"
 #include "http/api_routes.h"
+#include "http/department_routes.h"
 
 namespace tongan {
 
@@ -16,14 +20,23 @@ struct ApiStack {
       : audit(*d.store),
         auth(*d.store, audit),
         children(*d.store, audit, d.regions, d.config),
-        users(*d.store, audit, d.regions) {
+        users(*d.store, audit, d.regions),
+        profiles(d.import_profiles),
+        imports(*d.store, audit, d.regions, profiles, d.linkage),
+        links(*d.store, audit, children, profiles),
+        findings(*d.store, audit, children, profiles, d.need_rules) {
     AddApiRoutes(router, auth, children, users);
+    AddDepartmentRoutes(router, imports, links, findings);
   }
 
   AuditLog audit;
   AuthService auth;
   ChildService children;
   UserService users;
+  ProfileCatalog profiles;
+  ImportService imports;
+  LinkService links;
+  FindingsService findings;
   Router router;
 };
 

@@ -19,14 +19,23 @@ struct ApiRequest {
   std::map<std::string, std::string> params;  // from {name} segments
   std::map<std::string, std::string> query;   // decoded query string
   nlohmann::json body;                        // null when there is none
+  std::string raw_body;                       // the body as sent, for routes with raw_body
   std::string bearer_token;
   std::string remote;
   std::optional<RequestContext> ctx;          // set for authenticated routes
 };
 
+// A file to download instead of a JSON answer (rejected rows as .xlsx, …).
+struct FileBody {
+  std::string content_type;
+  std::string file_name;  // UTF-8; sent as Content-Disposition filename*
+  std::string bytes;
+};
+
 struct ApiResponse {
   int status = 200;
   nlohmann::json body;
+  std::optional<FileBody> file;
 };
 
 using ApiHandler = std::function<ApiResponse(ApiRequest&)>;
@@ -36,6 +45,8 @@ struct Route {
   std::string pattern;
   bool needs_login = true;
   ApiHandler handler;
+  bool raw_body = false;  // the body is a file (not JSON): handed over as raw_body
+  size_t max_body = 0;    // 0: the server's default request body limit
 };
 
 class Router {

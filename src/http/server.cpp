@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/api_error.h"
+#include "http/client.h"
 
 namespace tongan {
 namespace {
@@ -120,6 +121,27 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kMaxHeaderBytes);
     stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
     busy_ = false;
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](
+                                                            beast::error_code ec, size_t) {
+      self->OnHeader(ec);
+    });
+  }
+
+  // The body limit depends on the route: file uploads may be larger than JSON requests, and get
+  // more time to arrive.
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    const auto& req = parser_->get();
+    const std::string target(req.target());
+    std::map<std::string, std::string> ignored;
+    bool path_known = false;
+    const Route* route = server_.router.Match(std::string(req.method_string()),
+                                              target.substr(0, target.find('?')), &ignored,
+                                              &path_known);
+    if (route && route->max_body > server_.options.max_body_bytes) {
+      parser_->body_limit(route->max_body);
+      stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds * 10));
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
@@ -127,8 +149,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   void OnRead(beast::error_code ec) {
     busy_ = true;
     if (ec == http::error::body_limit) {
-      SendError(413, "body_too_large", "请求体过大（上限 " +
-                                           std::to_string(server_.options.max_body_bytes / 1024) + " KB）");
+      SendError(413, "body_too_large", "请求体过大");
       return;
     }
     if (ec == http::error::header_limit) {
@@ -232,7 +253,9 @@ ApiResponse HttpServer::Impl::HandleApi(const http::request<http::string_body>& 
     if (!user) return {401, ErrorBody("unauthenticated", "未登录或登录已过期，请重新登录")};
     api.ctx = RequestContext{std::move(*user), remote};
   }
-  if (!req.body().empty()) {
+  if (route->raw_body) {
+    api.raw_body = req.body();
+  } else if (!req.body().empty()) {
     if (!NestingWithin(req.body(), kMaxJsonDepth))
       return {400, ErrorBody("bad_json", "请求体 JSON 嵌套过深")};
     api.body = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
@@ -260,10 +283,17 @@ http::response<http::string_body> HttpServer::Impl::Handle(const http::request<h
     result = {500, ErrorBody("internal", "服务器内部错误，请稍后重试")};
   }
   http::response<http::string_body> res{static_cast<http::status>(result.status), req.version()};
-  res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
-  res.body() = result.body.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (result.file) {
+    res.set(http::field::content_type, result.file->content_type);
+    res.set(http::field::content_disposition,
+            "attachment; filename*=UTF-8''" + UrlEncode(result.file->file_name));
+    res.body() = std::move(result.file->bytes);
+  } else {
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = result.body.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
   res.prepare_payload();
   return res;
 }

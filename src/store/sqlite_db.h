@@ -34,6 +34,8 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& Bind(int index, int64_t value);
+  Statement& BindReal(int index, double value);
+  Statement& BindOptionalInt(int index, const std::optional<int64_t>& value);
   Statement& Bind(int index, std::string_view value);
   Statement& BindOptional(int index, const std::optional<std::string>& value);
   Statement& BindNull(int index);
@@ -44,6 +46,10 @@ class Statement {
   void Run();
 
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double Real(int column) const { return sqlite3_column_double(stmt_, column); }
+  std::optional<int64_t> OptionalInt(int column) const {
+    return IsNull(column) ? std::nullopt : std::optional<int64_t>(Int(column));
+  }
   std::string Text(int column) const;
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 

@@ -2,8 +2,6 @@
 // anyway) and a pool of reader connections, which WAL lets run beside the writer.
 #include <sodium.h>
 
-#include <condition_variable>
-#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -11,6 +9,7 @@
 #include "core/child_json.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 
 namespace tongan {
@@ -19,32 +18,11 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
-
-std::string NowUtcIso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// The first code past every code that starts with `prefix`: region subtrees become index ranges.
-std::string PrefixUpperBound(const std::string& prefix) { return prefix + "\xff"; }
-
-constexpr const char* kChildColumns =
-    "id, doc, version, created_at, updated_at";
-
-Child ChildFromRow(const Statement& row) {
-  Child child;
-  InputError ignored;
-  ChildFromJson(nlohmann::json::parse(row.Text(1)), &child, &ignored);
-  child.id = row.Int(0);
-  child.version = row.Int(2);
-  child.created_at = row.Text(3);
-  child.updated_at = row.Text(4);
-  return child;
-}
+using sqlite::ChildFromRow;
+using sqlite::kChildColumns;
+using sqlite::NowUtcIso;
+using sqlite::PrefixUpperBound;
+using sqlite::ReaderPool;
 
 std::optional<std::string> NullIfEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
@@ -89,46 +67,26 @@ std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs,
   return "(" + sql + ")";
 }
 
-class ReaderPool {
- public:
-  ReaderPool(const std::string& path, int size) {
-    for (int i = 0; i < size; ++i) idle_.push_back(std::make_unique<Connection>(path, true));
-  }
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
-    ~Lease() { pool_.Return(std::move(c_)); }
-    Connection& operator*() { return *c_; }
-    Connection* operator->() { return c_.get(); }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<Connection> c_;
-  };
-  Lease Acquire() {
-    std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !idle_.empty(); });
-    auto c = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(*this, std::move(c));
-  }
-
- private:
-  void Return(std::unique_ptr<Connection> c) {
-    {
-      std::lock_guard lock(mutex_);
-      idle_.push_back(std::move(c));
-    }
-    available_.notify_one();
-  }
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-};
-
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : path_(path), writer_(path) {}
+  explicit SqliteStore(const std::string& path)
+      : handles_(std::make_unique<sqlite::Handles>(path)),
+        path_(handles_->path),
+        write_mutex_(handles_->write_mutex),
+        writer_(handles_->writer),
+        readers_(handles_->readers),
+        departments_(sqlite::MakeDepartmentStore(*handles_)) {}
+
+  DepartmentStore& departments() override { return *departments_; }
+
+  void ScanChildren(const RegionScope& scope,
+                    const std::function<void(const Child&)>& visit) override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(std::string("SELECT ") + kChildColumns +
+                             " FROM children WHERE region_code >= ? AND region_code < ?");
+    s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
+    while (s.Step()) visit(ChildFromRow(s));
+  }
 
   void Migrate() override {
     std::lock_guard lock(write_mutex_);
@@ -570,10 +528,12 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::string path_;
-  std::mutex write_mutex_;
-  Connection writer_;
-  std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<sqlite::Handles> handles_;
+  const std::string& path_;
+  std::mutex& write_mutex_;
+  Connection& writer_;
+  std::unique_ptr<ReaderPool>& readers_;
+  std::unique_ptr<DepartmentStore> departments_;
 };
 
 }  // namespace

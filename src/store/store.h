@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -105,9 +106,14 @@ class StoreConflict : public std::runtime_error {
   Kind kind_;
 };
 
+class DepartmentStore;
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Imports and links of department data (store/department_store.h).
+  virtual DepartmentStore& departments() = 0;
 
   // Applies pending migrations; throws when a recorded migration's checksum has changed.
   virtual void Migrate() = 0;
@@ -149,6 +155,9 @@ class Store {
                                                               const Actor& actor) = 0;
   virtual std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) = 0;
   virtual int64_t CountChildren() = 0;
+  // Visits every child in scope (linkage reads a county's registry this way).
+  virtual void ScanChildren(const RegionScope& scope,
+                            const std::function<void(const Child&)>& visit) = 0;
   // Counts of the children under `root` (inside `scope`), grouped by the first
   // `sub_code_length` digits of their region code (the sub-regions one level down).
   virtual std::vector<RegionCount> CountBySubRegion(const RegionScope& scope,

@@ -1,0 +1,126 @@
+// WriteXlsx: rejected-row files and exports as .xlsx, via libxlsxwriter (which writes to a file,
+// so the workbook goes through a private temporary file).
+#include <fcntl.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "ingest/table.h"
+#include "ingest/text_encoding.h"
+
+namespace tongan::ingest {
+namespace {
+
+constexpr double kColumnWidth = 16;
+constexpr size_t kMaxSheetNameChars = 31;
+constexpr size_t kMaxCellChars = 32767;           // Excel's limit per cell
+constexpr lxw_row_t kMaxRows = 1'048'576;
+constexpr lxw_col_t kMaxColumns = 16'384;
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The first `max_chars` characters of valid UTF-8 text.
+std::string TruncateChars(std::string text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsContinuationByte(text[i])) continue;
+    if (chars++ == max_chars) {
+      text.resize(i);
+      break;
+    }
+  }
+  return text;
+}
+
+// Excel refuses sheet names with []:*?/\, an apostrophe at either end, or over 31 characters.
+std::string SheetName(const std::string& requested) {
+  std::string name = ToValidUtf8(requested);
+  for (char& c : name)
+    if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos ||
+        static_cast<unsigned char>(c) < 0x20)
+      c = '_';
+  while (!name.empty() && name.front() == '\'') name.erase(0, 1);
+  name = TruncateChars(std::move(name), kMaxSheetNameChars);
+  while (!name.empty() && name.back() == '\'') name.pop_back();
+  return name.empty() ? "Sheet1" : name;
+}
+
+std::string TempDirectory() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
+// Removes the temporary file however WriteXlsx returns.
+struct TempFile {
+  std::string path;
+  ~TempFile() {
+    if (!path.empty()) unlink(path.c_str());
+  }
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return std::move(bytes).str();
+}
+
+}  // namespace
+
+std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows) {
+  TempFile temp;
+  std::string pattern = TempDirectory() + "/tongan-xlsx-XXXXXX";
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0) return {};
+  temp.path = pattern;
+  close(fd);
+
+  std::string tmpdir = TempDirectory();
+  lxw_workbook_options options = {};
+  options.constant_memory = LXW_TRUE;  // rows stream to disk: exports can be large
+  options.tmpdir = tmpdir.data();
+  lxw_workbook* workbook = workbook_new_opt(temp.path.c_str(), &options);
+  if (workbook == nullptr) return {};
+  lxw_worksheet* sheet = workbook_add_worksheet(workbook, SheetName(sheet_name).c_str());
+  if (sheet == nullptr) {
+    workbook_close(workbook);
+    return {};
+  }
+  lxw_format* bold = workbook_add_format(workbook);
+  format_set_bold(bold);
+  // Text format, so that ID numbers typed or pasted into the file later stay text too.
+  lxw_format* text = workbook_add_format(workbook);
+  format_set_num_format(text, "@");
+
+  size_t columns = header.size();
+  for (const auto& row : rows) columns = std::max(columns, row.size());
+  columns = std::min<size_t>(columns, kMaxColumns);
+  if (columns > 0)
+    worksheet_set_column(sheet, 0, static_cast<lxw_col_t>(columns - 1), kColumnWidth, text);
+  worksheet_freeze_panes(sheet, 1, 0);
+
+  // Every cell is written as a string: an 18-digit ID as a number would lose its last digits.
+  const auto write_row = [&](lxw_row_t row_index, const std::vector<std::string>& cells,
+                             lxw_format* format) {
+    for (size_t column = 0; column < cells.size() && column < kMaxColumns; ++column) {
+      if (cells[column].empty()) continue;
+      const std::string value = TruncateChars(ToValidUtf8(cells[column]), kMaxCellChars);
+      worksheet_write_string(sheet, row_index, static_cast<lxw_col_t>(column), value.c_str(),
+                             format);
+    }
+  };
+  write_row(0, header, bold);
+  for (size_t i = 0; i < rows.size() && i + 1 < kMaxRows; ++i)
+    write_row(static_cast<lxw_row_t>(i + 1), rows[i], text);
+
+  if (workbook_close(workbook) != LXW_NO_ERROR) return {};
+  return ReadFile(temp.path);
+}
+
+}  // namespace tongan::ingest

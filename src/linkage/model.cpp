@@ -1,0 +1,111 @@
+#include "linkage/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace tongan::linkage::internal {
+namespace {
+
+double Clamp(double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbability); }
+
+}  // namespace
+
+EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
+               const std::vector<FieldKind>& kinds, const Table2& u, double lambda_start,
+               int max_iterations) {
+  const size_t fields = kinds.size();
+  EmResult r;
+  r.m.resize(fields);
+  for (size_t f = 0; f < fields; ++f) {
+    const auto levels = LevelsOf(kinds[f]);
+    double total = 0;
+    for (const LevelDef& l : levels) total += l.m_start;
+    for (const LevelDef& l : levels) r.m[f].push_back(l.m_start / total);
+  }
+  r.lambda = std::clamp(lambda_start, 1e-9, 0.5);
+  Table2 log_u(fields);
+  for (size_t f = 0; f < fields; ++f)
+    for (double p : u[f]) log_u[f].push_back(std::log(p));
+  std::vector<uint8_t> levels(fields);
+  for (r.iterations = 0; r.iterations < max_iterations;) {
+    ++r.iterations;
+    Table2 log_m(fields), acc(fields);
+    for (size_t f = 0; f < fields; ++f) {
+      for (double p : r.m[f]) log_m[f].push_back(std::log(p));
+      acc[f].assign(r.m[f].size(), 0.0);
+    }
+    const double log_lambda = std::log(r.lambda), log_other = std::log1p(-r.lambda);
+    double matches = 0, total = 0;
+    for (const auto& [packed, count] : patterns) {
+      double lm = log_lambda, lu = log_other;
+      for (size_t f = 0; f < fields; ++f) {
+        levels[f] = UnpackLevel(packed, f);
+        if (levels[f] == kMissing) continue;
+        lm += log_m[f][levels[f]];
+        lu += log_u[f][levels[f]];
+      }
+      const double p = 1.0 / (1.0 + std::exp(lu - lm));
+      const double weighted = p * static_cast<double>(count);
+      matches += weighted;
+      total += static_cast<double>(count);
+      for (size_t f = 0; f < fields; ++f)
+        if (levels[f] != kMissing) acc[f][levels[f]] += weighted;
+    }
+    if (total == 0) break;
+    double change = 0;
+    for (size_t f = 0; f < fields; ++f) {
+      double sum = 0;
+      for (double a : acc[f]) sum += a;
+      if (sum <= 0) continue;  // never observed: keep the starting m
+      for (size_t l = 0; l < acc[f].size(); ++l) {
+        const double m = Clamp(acc[f][l] / sum);
+        change = std::max(change, std::abs(m - r.m[f][l]));
+        r.m[f][l] = m;
+      }
+    }
+    const double lambda = std::clamp(matches / total, 1e-9, 1.0 - 1e-9);
+    change = std::max(change, std::abs(lambda - r.lambda) / r.lambda * 1e-3);
+    r.lambda = lambda;
+    if (change < 1e-7) break;
+  }
+  return r;
+}
+
+double Weights::FieldWeight(size_t f, uint8_t level, uint32_t count_left,
+                            uint32_t count_right) const {
+  if (level == kMissing) return 0;
+  double w = weight[f][level];
+  if (tf[f] && LevelsOf(kinds[f])[level].term_frequency) {
+    const double count = static_cast<double>(std::max(count_left, count_right));
+    const double u_value = std::max(count / right_records, tf_floor);
+    w += std::log2(u_exact[f] / u_value);
+  }
+  return w;
+}
+
+Weights CompileWeights(const Model& model, const LinkageConfig& config) {
+  const nlohmann::json& d = model.detail;
+  if (!d.is_object() || !d.contains("fields") || d["fields"].size() != config.fields.size())
+    throw std::invalid_argument("模型与连接配置的字段不一致");
+  Weights w;
+  w.prior = model.prior_log2_odds;
+  w.tf_floor = d.value("tf_minimum_u", config.tf_minimum_u);
+  w.right_records = std::max(1.0, d.value("right_records", 1.0));
+  for (size_t f = 0; f < config.fields.size(); ++f) {
+    const nlohmann::json& field = d["fields"][f];
+    const FieldSpec& spec = config.fields[f];
+    const auto levels = LevelsOf(spec.kind);
+    if (field.value("field", "") != spec.name || !field.contains("levels") ||
+        field["levels"].size() != levels.size())
+      throw std::invalid_argument("模型与连接配置的字段不一致：" + spec.name);
+    w.kinds.push_back(spec.kind);
+    w.weight.emplace_back();
+    for (const auto& level : field["levels"]) w.weight.back().push_back(level["weight"].get<double>());
+    w.u_exact.push_back(field["levels"][0]["u"].get<double>());
+    w.tf.push_back(field.value("term_frequency", false) ? 1 : 0);
+  }
+  return w;
+}
+
+}  // namespace tongan::linkage::internal

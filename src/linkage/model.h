@@ -1,0 +1,65 @@
+// The Fellegi–Sunter model: EM for m (u fixed, from random pairs), the Model's JSON, and the
+// compiled weights that both Link and Explain score with, so the two agree to the last bit.
+// Internal to the linkage library.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "linkage/features.h"
+#include "linkage/levels.h"
+
+namespace tongan::linkage::internal {
+
+// Probabilities are kept in [kMinProbability, 1 - kMinProbability]: a level never seen must not
+// get an infinite weight.
+inline constexpr double kMinProbability = 1e-6;
+
+// Levels of all fields of a pair in one integer, 3 bits each (7 = missing): EM works on counts of
+// these patterns, of which there are only a few thousand distinct ones.
+inline constexpr size_t kMaxFields = 21;
+inline uint64_t PackLevels(const uint8_t* levels, size_t fields) {
+  uint64_t packed = 0;
+  for (size_t f = 0; f < fields; ++f)
+    packed |= static_cast<uint64_t>(levels[f] == kMissing ? 7 : levels[f]) << (3 * f);
+  return packed;
+}
+inline uint8_t UnpackLevel(uint64_t packed, size_t field) {
+  const uint8_t level = static_cast<uint8_t>((packed >> (3 * field)) & 7);
+  return level == 7 ? kMissing : level;
+}
+
+using Table2 = std::vector<std::vector<double>>;  // [field][level]
+
+struct EmResult {
+  Table2 m;
+  double lambda = 0;
+  int iterations = 0;
+};
+
+// `patterns`: (packed levels, number of pairs). m starts from the levels' m_start, λ from
+// `lambda_start`; u stays fixed.
+EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
+               const std::vector<FieldKind>& kinds, const Table2& u, double lambda_start,
+               int max_iterations);
+
+// Scores with a Model. Built from Model::detail (by Link right after estimation as well).
+struct Weights {
+  double prior = 0;
+  std::vector<FieldKind> kinds;
+  Table2 weight;                // log2(m/u)
+  std::vector<double> u_exact;  // u of the exact level, for term-frequency adjustment
+  std::vector<uint8_t> tf;      // term frequencies used for this field
+  double tf_floor = 1e-5;
+  double right_records = 1;
+
+  // Weight of one field at `level` (0 when missing); the counts are how many right records hold
+  // the left and the right value (term-frequency fields).
+  double FieldWeight(size_t field, uint8_t level, uint32_t count_left, uint32_t count_right) const;
+};
+
+// Throws std::invalid_argument when the model's fields are not the configuration's.
+Weights CompileWeights(const Model& model, const LinkageConfig& config);
+
+}  // namespace tongan::linkage::internal
