@@ -145,6 +145,13 @@ int main(int argc, char** argv) {
   import->add_option("--user", import_options.username, "以哪个用户的身份导入（决定辖区，记入审计）")->required();
   import->add_option("--rejected", import_options.rejected_out, "把被拒绝的行写入此文件（.csv 或 .xlsx）");
 
+  std::string files_out;
+  auto* demo_files = app.add_subcommand("demo-files", "写出演示县各部门的样例数据文件（供导入页面试用）");
+  demo_files->add_option("--db", db, "演示数据库（先运行 demo）")->default_val("demo.db");
+  demo_files->add_option("--data", data_dir, "数据目录");
+  demo_files->add_option("--out", files_out, "输出目录")->required();
+  demo_files->add_option("--seed", demo_seed, "随机种子（与 demo 不同则生成另一批）");
+
   ApiBenchOptions bench_options;
   auto* bench = app.add_subcommand("bench-api", "API 基准测试：建库并测量查询吞吐与延迟");
   bench->add_option("--db", bench_options.db_path, "基准数据库（不存在则生成）")->required();
@@ -187,6 +194,10 @@ int main(int argc, char** argv) {
     if (*import) {
       Deployment d = OpenDeployment(db, data_dir);
       return RunImportCommand(d, import_options);
+    }
+    if (*demo_files) {
+      Deployment d = OpenDeployment(db, data_dir);
+      return WriteDemoDepartmentFiles(d, files_out, demo_seed, TodayInChina());
     }
     if (*migrate) {
       Deployment d = OpenDeployment(db, data_dir);

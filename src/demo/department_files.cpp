@@ -2,6 +2,10 @@
 
 #include <unicode/ucnv.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
 #include "app/audit_log.h"
 #include "app/import_service.h"
 #include "demo/demo_county.h"
@@ -151,20 +155,21 @@ std::vector<DepartmentFile> MakeDemoDepartmentFiles(const std::vector<Child>& re
     files.push_back({"weijian_jiankang", "0-6岁儿童健康管理名单.csv", ToGb18030(ingest::WriteCsv(header, rows))});
   }
   {  // 残联: disabled children; some receive no rehabilitation subsidy.
-    std::vector<std::string> header = {"姓名", "公民身份号码", "性别", "残疾类别", "残疾等级", "残疾人证号", "是否享受康复救助", "监护人", "监护人电话"};
+    std::vector<std::string> header = {"姓名", "公民身份号码", "性别", "出生日期", "残疾类别", "残疾等级", "残疾人证号", "是否享受康复救助", "监护人", "监护人电话"};
     std::vector<std::vector<std::string>> rows;
     static const char* kTypes[] = {"肢体", "智力", "言语", "听力", "精神", "多重"};
     static const char* kLevels[] = {"一级", "二级", "三级", "四级"};
     for (const Child& c : registry) {
       if (c.disability == Disability::kNone) continue;
       const Identity i = Faulty(c, rng, 0.1);
-      rows.push_back({i.name, i.id, std::string(SexNameZh(c.sex)), kTypes[rng.Below(6)],
+      rows.push_back({i.name, i.id, std::string(SexNameZh(c.sex)), i.birth, kTypes[rng.Below(6)],
                       kLevels[static_cast<int>(c.disability) - 1], c.id_number.empty() ? "" : c.id_number + "1" + std::to_string(static_cast<int>(c.disability)),
                       rng.Chance(0.7) ? "是" : "否", GuardianOf(c), PhoneOf(c)});
     }
     for (int k = 0; k < 6; ++k) {
       const Child c = Unregistered(rng, ids, today, 2, 15);
-      rows.push_back({c.name, c.id_number, std::string(SexNameZh(c.sex)), kTypes[rng.Below(6)], kLevels[rng.Below(4)],
+      rows.push_back({c.name, c.id_number, std::string(SexNameZh(c.sex)), FormatIsoDate(c.birth_date),
+                      kTypes[rng.Below(6)], kLevels[rng.Below(4)],
                       c.id_number + "12", "否", c.mother.name, c.mother.phone});
     }
     files.push_back({"canlian_canji", "残疾儿童名单.csv", ingest::WriteCsv(header, rows)});
@@ -188,6 +193,24 @@ std::vector<DepartmentFile> MakeDemoDepartmentFiles(const std::vector<Child>& re
     files.push_back({"gongan_juzhu", "居住证登记未成年人.xlsx", ingest::WriteXlsx("居住证", header, rows)});
   }
   return files;
+}
+
+int WriteDemoDepartmentFiles(Deployment& d, const std::string& dir, uint64_t seed, Date today) {
+  std::vector<Child> registry;
+  d.store->ScanChildren(RegionScope{kDemoCounty}, [&](const Child& c) { registry.push_back(c); });
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (const DepartmentFile& f : MakeDemoDepartmentFiles(registry, seed, today)) {
+    const std::string path = dir + "/" + f.file_name;
+    std::ofstream out(path, std::ios::binary);
+    out << f.bytes;
+    if (!out) {
+      std::fprintf(stderr, "无法写入 %s\n", path.c_str());
+      return 1;
+    }
+    std::printf("%s\t模板 %s\n", path.c_str(), f.profile_id.c_str());
+  }
+  return 0;
 }
 
 void LoadDemoDepartmentData(Deployment& d, uint64_t seed, Date today) {

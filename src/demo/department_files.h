@@ -22,6 +22,9 @@ struct DepartmentFile {
 std::vector<DepartmentFile> MakeDemoDepartmentFiles(const std::vector<Child>& registry,
                                                     uint64_t seed, Date today);
 
+// Writes the demo files into `dir` (created if missing); returns 0, or 1 when it cannot.
+int WriteDemoDepartmentFiles(Deployment& deployment, const std::string& dir, uint64_t seed, Date today);
+
 // Imports the demo files into an empty demo county as its civil-affairs user (once).
 void LoadDemoDepartmentData(Deployment& deployment, uint64_t seed, Date today);
 

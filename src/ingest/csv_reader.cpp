@@ -28,7 +28,8 @@ ReadResult UnknownEncoding() {
 }
 
 // Decodes the file to UTF-8. Excel on Chinese Windows saves "CSV" in GB18030 (GBK) without any
-// marker, so text that is not valid UTF-8 is tried as GB18030; "Unicode text" is UTF-16LE with a BOM.
+// marker, so text that is not valid UTF-8 is tried as GB18030; its "Unicode text" is UTF-16LE
+// with a BOM.
 std::optional<DecodedText> Decode(std::string_view bytes) {
   if (bytes.starts_with(kUtf16LeBom) || bytes.starts_with(kUtf16BeBom)) {
     const bool little_endian = bytes.starts_with(kUtf16LeBom);
@@ -157,7 +158,8 @@ ReadResult ReadCsv(std::string_view bytes, const ReadLimits& limits) {
       ++end;
     }
     const std::string_view chunk = text.substr(pos, end - pos);
-    if (!state.in_record && chunk.find_first_not_of(skipped_before_record) != std::string_view::npos) {
+    if (!state.in_record &&
+        chunk.find_first_not_of(skipped_before_record) != std::string_view::npos) {
       state.in_record = true;
       state.record_line = state.line;
       state.field_line = state.line;

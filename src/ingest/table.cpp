@@ -1,7 +1,5 @@
 #include "ingest/table.h"
 
-#include <cstring>
-
 #include "ingest/csv_reader.h"
 #include "ingest/table_internal.h"
 #include "ingest/xlsx_reader.h"

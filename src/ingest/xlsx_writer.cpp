@@ -49,6 +49,26 @@ std::string SheetName(const std::string& requested) {
   return name.empty() ? "Sheet1" : name;
 }
 
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Text that happens to look like Excel's "_xHHHH_" escape gets its '_' escaped as "_x005F_", as
+// Excel does, so that it is not read back as the escaped character.
+std::string EscapeLiteralEscapes(std::string text) {
+  for (size_t i = 0; (i = text.find("_x", i)) != std::string::npos;) {
+    const bool escape_like = i + 7 <= text.size() && IsHex(text[i + 2]) && IsHex(text[i + 3]) &&
+                             IsHex(text[i + 4]) && IsHex(text[i + 5]) && text[i + 6] == '_';
+    if (escape_like) {
+      text.replace(i, 1, "_x005F_");
+      i += 7 + 7;
+    } else {
+      i += 2;
+    }
+  }
+  return text;
+}
+
 std::string TempDirectory() {
   const char* dir = std::getenv("TMPDIR");
   return dir != nullptr && *dir != '\0' ? dir : "/tmp";
@@ -110,7 +130,8 @@ std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::stri
                              lxw_format* format) {
     for (size_t column = 0; column < cells.size() && column < kMaxColumns; ++column) {
       if (cells[column].empty()) continue;
-      const std::string value = TruncateChars(ToValidUtf8(cells[column]), kMaxCellChars);
+      const std::string value =
+          TruncateChars(EscapeLiteralEscapes(ToValidUtf8(cells[column])), kMaxCellChars);
       worksheet_write_string(sheet, row_index, static_cast<lxw_col_t>(column), value.c_str(),
                              format);
     }

@@ -39,6 +39,9 @@ std::vector<int64_t> Lines(const Table& table) {
   return lines;
 }
 
+constexpr char kRelationshipTypes[] =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+
 constexpr char kContentTypes[] =
     R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
     R"(<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)";
@@ -52,16 +55,21 @@ std::string HandBuiltXlsx(const std::string& sheet_xml) {
       R"(xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">)"
       R"(<sheets><sheet name="旧表" sheetId="2" state="hidden" r:id="rId2"/>)"
       R"(<sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>)";
+  const auto relationship = [](const std::string& id, const std::string& type,
+                                 const std::string& target) {
+    return "<Relationship Id=\"" + id + "\" Type=\"" + kRelationshipTypes + type +
+           "\" Target=\"" + target + "\"/>";
+  };
   const std::string rels =
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-      R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
-      R"(<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/>)"
-      R"(<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>)"
-      R"(<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>)"
-      R"(</Relationships>)";
+      R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)" +
+      relationship("rId1", "worksheet", "/xl/worksheets/sheet1.xml") +
+      relationship("rId2", "worksheet", "worksheets/sheet2.xml") +
+      relationship("rId3", "sharedStrings", "sharedStrings.xml") + "</Relationships>";
   const std::string shared_strings =
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-      R"(<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4">)"
+      R"(<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4")"
+      R"( uniqueCount="4">)"
       R"(<si><t>姓名</t></si>)"
       R"(<si><t>身份证号</t></si>)"
       R"(<si><r><rPr><b/></rPr><t>张</t></r><r><t xml:space="preserve">三 </t></r>)"
@@ -83,7 +91,8 @@ std::string HandBuiltXlsx(const std::string& sheet_xml) {
 
 // A minimal workbook with only a sheet part.
 std::string SheetOnlyXlsx(const std::string& sheet_xml) {
-  return BuildZip({{"[Content_Types].xml", kContentTypes}, {"xl/worksheets/sheet1.xml", sheet_xml}});
+  return BuildZip(
+      {{"[Content_Types].xml", kContentTypes}, {"xl/worksheets/sheet1.xml", sheet_xml}});
 }
 
 std::string SheetWithRows(int rows) {
@@ -217,6 +226,7 @@ TEST(IngestTableXlsx, RoundTripKeepsTextIdsAndGaps) {
       {"张三", "410402201501010012", "", "家住\"东关\"，有逗号,和换行\n第二行"},
       {"李四", "41040220150101002X", "13800138000"},
       {"=1+1", "", "", "0012"},
+      {"_x0041_ 照原样", "控制\x01字符"},
   };
   const std::string bytes = WriteXlsx("拒收行", header, rows);
   ASSERT_TRUE(bytes.starts_with("PK\x03\x04"));
@@ -224,12 +234,10 @@ TEST(IngestTableXlsx, RoundTripKeepsTextIdsAndGaps) {
   EXPECT_EQ(table.format, "xlsx");
   EXPECT_EQ(table.encoding, "UTF-8");
   EXPECT_EQ(table.sheet, "拒收行");
-  ASSERT_EQ(table.rows.size(), 4u);
+  ASSERT_EQ(table.rows.size(), 5u);
   EXPECT_EQ(table.rows[0].cells, header);
-  EXPECT_EQ(table.rows[1].cells, rows[0]);
-  EXPECT_EQ(table.rows[2].cells, rows[1]);
-  EXPECT_EQ(table.rows[3].cells, rows[2]);
-  EXPECT_EQ(Lines(table), (std::vector<int64_t>{1, 2, 3, 4}));
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(table.rows[i + 1].cells, rows[i]);
+  EXPECT_EQ(Lines(table), (std::vector<int64_t>{1, 2, 3, 4, 5}));
 }
 
 TEST(IngestTableXlsx, SheetNamesAreMadeValidForExcel) {
@@ -304,10 +312,12 @@ TEST(IngestTableXlsx, BadXmlAndDoctypeAreMalformed) {
             "xlsx_malformed");
   const std::string laughs =
       R"(<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>)"
-      R"(<worksheet><sheetData><row><c t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>)";
+      R"(<worksheet><sheetData><row><c t="inlineStr"><is><t>&a;</t></is></c></row>)"
+      R"(</sheetData></worksheet>)";
   EXPECT_EQ(ReadTable(SheetOnlyXlsx(laughs)).error.code, "xlsx_malformed");
   const std::string bad_index =
-      R"(<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>7</v></c></row></sheetData></worksheet>)";
+      R"(<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>7</v></c></row>)"
+      R"(</sheetData></worksheet>)";
   EXPECT_EQ(ReadTable(SheetOnlyXlsx(bad_index)).error.code, "xlsx_malformed");
 }
 
