@@ -32,10 +32,32 @@ struct Counts {
   }
 };
 
+void PrintRecord(const char* side, const linkage::Record& r) {
+  std::printf("    %s:", side);
+  for (const std::string& v : r.values) std::printf(" [%s]", v.c_str());
+  std::printf("\n");
+}
+
+void PrintError(const char* what, const SyntheticLinkageData& data, size_t i, const linkage::LeftResult& r) {
+  std::printf("  %s: department %zu, truth %lld, proposed %lld, p=%.6f weight %.2f\n", what, i,
+              static_cast<long long>(data.truth[i]), r.right ? static_cast<long long>(*r.right) : -1LL,
+              r.explanation.probability, r.explanation.weight);
+  PrintRecord("department", data.department[i]);
+  if (r.right) PrintRecord("proposed  ", data.registry[*r.right]);
+  if (data.truth[i] >= 0 && (!r.right || static_cast<int64_t>(*r.right) != data.truth[i]))
+    PrintRecord("truth     ", data.registry[data.truth[i]]);
+  for (const auto& f : r.explanation.fields)
+    std::printf("      %s %s %+.2f\n", f.field.c_str(), f.level.c_str(), f.weight);
+}
+
 void PrintModel(const linkage::Model& model) {
-  std::printf("model: prior log2 odds %.2f (lambda %.5f), EM %d iterations over %llu pairs\n",
-              model.prior_log2_odds, model.detail.value("lambda", 0.0), model.detail.value("em_iterations", 0),
+  std::printf("model: prior log2 odds %.2f (lambda %.5f over %llu sampled candidate pairs)\n",
+              model.prior_log2_odds, model.detail.value("lambda", 0.0),
               static_cast<unsigned long long>(model.detail.value("em_pairs", uint64_t{0})));
+  for (const auto& session : model.detail["em_sessions"])
+    std::printf("  EM session %s: %llu pairs, lambda %.4f, %d iterations\n", session["rule"].dump().c_str(),
+                static_cast<unsigned long long>(session["pairs"].get<uint64_t>()),
+                session["lambda"].get<double>(), session["iterations"].get<int>());
   for (const auto& field : model.detail["fields"]) {
     std::printf("  %-14s", field["field"].get<std::string>().c_str());
     for (const auto& level : field["levels"])
@@ -94,6 +116,19 @@ int RunLinkageBench(const LinkageBenchOptions& options) {
   }
   const linkage::LinkStats& s = result.stats;
   PrintModel(result.model);
+  int shown[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < data.department.size(); ++i) {
+    const int64_t truth = data.truth[i];
+    const linkage::LeftResult& r = result.left[i];
+    const int64_t best = r.right ? data.registry[*r.right].key : -1;
+    int kind = -1;
+    if (r.decision == linkage::Decision::kLink && best != truth) kind = 0;
+    else if (truth >= 0 && r.decision == linkage::Decision::kReview) kind = 1;
+    else if (truth >= 0 && r.decision == linkage::Decision::kNew) kind = 2;
+    else if (truth < 0 && r.decision == linkage::Decision::kReview) kind = 3;
+    static const char* kKinds[] = {"wrong link", "match in review", "match left new", "non-match in review"};
+    if (kind >= 0 && shown[kind]++ < options.show_errors) PrintError(kKinds[kind], data, i, r);
+  }
   std::printf("registry %zu, department %zu (in registry %llu), ID missing %.0f%%, threads %d\n",
               data.registry.size(), data.department.size(),
               static_cast<unsigned long long>(automatic.truth), options.id_missing * 100, config.threads);

@@ -15,6 +15,7 @@ struct LinkageBenchOptions {
   double id_missing = 0.30;
   uint64_t seed = 20261122;
   int threads = 2;
+  int show_errors = 0;  // print the explanations of this many errors of each kind
 };
 
 int RunLinkageBench(const LinkageBenchOptions& options);

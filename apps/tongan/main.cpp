@@ -170,6 +170,7 @@ int main(int argc, char** argv) {
   bench_linkage->add_option("--id-missing", linkage_bench_options.id_missing, "部门记录缺身份证号的比例");
   bench_linkage->add_option("--seed", linkage_bench_options.seed, "随机种子");
   bench_linkage->add_option("--threads", linkage_bench_options.threads, "线程数");
+  bench_linkage->add_option("--show-errors", linkage_bench_options.show_errors, "每类错误打印几条说明");
 
   CLI11_PARSE(app, argc, argv);
 

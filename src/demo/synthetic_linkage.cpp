@@ -142,7 +142,10 @@ Date OffByOne(Rng& rng, Date date) {
         changed = MakeDate(changed_number / 10000, changed_number / 100 % 100, changed_number % 100);
       }
     }
-    if (changed.ok() && changed != date && static_cast<int>(changed.year()) > 1990) return changed;
+    // A form would reject a birth year in the future or long past.
+    if (changed.ok() && changed != date && static_cast<int>(changed.year()) >= 2000 &&
+        static_cast<int>(changed.year()) <= y + 1)
+      return changed;
   }
   return date;
 }

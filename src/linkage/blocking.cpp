@@ -197,9 +197,11 @@ void BlockIndex::Build(const Features& right, size_t r) {
 }
 
 void BlockIndex::Candidates(const Features& left, size_t li, size_t max_block_size,
-                            Scratch& scratch, std::vector<uint32_t>& out, uint64_t& skipped) const {
+                            Scratch& scratch, std::vector<uint32_t>& out, uint64_t& skipped,
+                            const std::vector<uint8_t>* rules) const {
   out.clear();
   for (size_t r = 0; r < rules_.size(); ++r) {
+    if (rules != nullptr && !(*rules)[r]) continue;
     RuleKeys(left, li, rules_[r], r, scratch);
     for (uint64_t k : scratch.keys) {
       const Slot* s = tables_[r].Find(k);

@@ -56,8 +56,10 @@ class BlockIndex {
   };
   // Appends the right records sharing a block with left record `li` (sorted, without
   // duplicates); counts the blocks skipped for size.
+  // `rules` (optional, one flag per rule) restricts the lookup to some rules.
   void Candidates(const Features& left, size_t li, size_t max_block_size, Scratch& scratch,
-                  std::vector<uint32_t>& out, uint64_t& skipped) const;
+                  std::vector<uint32_t>& out, uint64_t& skipped,
+                  const std::vector<uint8_t>* rules = nullptr) const;
   // Right records whose value of kIdNumber field `field` equals the left alternative's (exact).
   std::span<const uint32_t> SameId(size_t field, const Column& left, const Alt& alt) const;
 

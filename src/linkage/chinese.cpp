@@ -34,7 +34,7 @@ struct HanTable {
   std::vector<char32_t> simplified;   // per slot
   std::vector<uint16_t> syllable;     // per slot; 0 = no reading
   std::vector<char32_t> traditional;  // per slot, common characters only (else 0)
-  std::vector<uint8_t> common;        // per slot: GB 2312 level 1
+  std::vector<uint8_t> common;        // per slot: in GB 2312
   std::vector<std::string> syllables;  // id -> toneless pinyin
   std::unordered_map<std::string, uint16_t> syllable_ids;
   std::vector<std::vector<char32_t>> common_by_syllable;
@@ -62,13 +62,13 @@ const icu::Normalizer2& NfkcInstance() {
   return *n;
 }
 
-// The ~3,700 level-1 characters of GB 2312 (rows 16–55), decoded by ICU's converter.
-std::vector<char32_t> Gb2312Level1() {
+// The 6,763 characters of GB 2312 (rows 16–87), decoded by ICU's converter.
+std::vector<char32_t> Gb2312Characters() {
   std::vector<char32_t> out;
   UErrorCode status = U_ZERO_ERROR;
   UConverter* converter = ucnv_open("GB2312", &status);
   if (U_FAILURE(status)) return out;
-  for (int lead = 0xB0; lead <= 0xD7; ++lead) {
+  for (int lead = 0xB0; lead <= 0xF7; ++lead) {
     for (int trail = 0xA1; trail <= 0xFE; ++trail) {
       const char bytes[2] = {static_cast<char>(lead), static_cast<char>(trail)};
       UChar buffer[4];
@@ -126,7 +126,7 @@ HanTable BuildTable() {
 
   const auto to_traditional = OpenTransliterator("Hans-Hant");
   t.common_by_syllable.resize(t.syllables.size());
-  for (char32_t cp : Gb2312Level1()) {
+  for (char32_t cp : Gb2312Characters()) {
     const int slot = Slot(cp);
     t.common[slot] = 1;
     icu::UnicodeString text(static_cast<UChar32>(cp));

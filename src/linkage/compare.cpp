@@ -53,8 +53,9 @@ uint8_t CompareNames(const Column& left, const Alt& a, const Column& right, cons
   char pa[kMaxPinyin], pb[kMaxPinyin];
   const size_t na = PinyinOf(left, a, pa), nb = PinyinOf(right, b, pb);
   if (JaroWinkler({pa, na}, {pb, nb}) >= 0.92) return kNamePinyinClose;
-  // One character different, the surname kept: a typo, or a sibling.
-  if (a.len == b.len && a.len >= 2 && ca[0] == cb[0]) {
+  // One character different, the surname and another kept: a typo (or a sibling). In a
+  // two-character name that would be a different given name altogether.
+  if (a.len == b.len && a.len >= 3 && ca[0] == cb[0]) {
     size_t differ = 0;
     for (size_t i = 1; i < a.len; ++i) differ += ca[i] != cb[i];
     if (differ == 1) return kNameEdit;
@@ -177,6 +178,11 @@ FieldMatch CompareField(const Column& left, size_t li, const Column& right, size
     }
   }
   return best;
+}
+
+void CompareAll(const Features& left, size_t li, const Features& right, size_t ri, FieldMatch* out) {
+  for (size_t f = 0; f < left.columns.size(); ++f)
+    out[f] = CompareField(left.columns[f], li, right.columns[f], ri);
 }
 
 std::string_view CompareValues(FieldKind kind, std::string_view left, std::string_view right) {

@@ -22,6 +22,9 @@ uint8_t CompareAlts(const Column& left, const Alt& a, const Column& right, const
 // either has none.
 FieldMatch CompareField(const Column& left, size_t li, const Column& right, size_t ri);
 
+// All fields of a pair: out[f] for each column.
+void CompareAll(const Features& left, size_t li, const Features& right, size_t ri, FieldMatch* out);
+
 // Jaro–Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
 double JaroWinkler(std::string_view a, std::string_view b);
 

@@ -33,6 +33,7 @@ FieldSpec ReadField(const nlohmann::json& j, size_t index) {
   spec.label_zh = j.value("label_zh", spec.name);
   spec.term_frequency = j.value("term_frequency", false);
   spec.required = j.value("required", false);
+  spec.group = j.value("group", "");
   return spec;
 }
 

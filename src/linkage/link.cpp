@@ -12,6 +12,7 @@
 
 #include "linkage/blocking.h"
 #include "linkage/compare.h"
+#include "linkage/estimate.h"
 #include "linkage/features.h"
 #include "linkage/levels.h"
 #include "linkage/linkage.h"
@@ -32,25 +33,10 @@ double SecondsSince(Clock::time_point start) {
 
 double Probability(double log2_odds) { return 1.0 / (1.0 + std::exp2(-log2_odds)); }
 
-struct SplitMix {
-  uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
-};
-
-void CompareAll(const Features& left, size_t li, const Features& right, size_t ri, FieldMatch* out) {
-  for (size_t f = 0; f < left.columns.size(); ++f)
-    out[f] = CompareField(left.columns[f], li, right.columns[f], ri);
-}
-
-// Prior plus the field weights, summed in field order: Link and Explain both call this.
+// Prior plus the field weights in field order plus the group deductions: Link and Explain both
+// call this, so they agree to the last bit.
 double ScorePair(const Weights& w, const Features& left, const Features& right,
-                 const FieldMatch* match, double* field_weights) {
+                 const FieldMatch* match, double* field_weights, double* deductions) {
   double total = w.prior;
   for (size_t f = 0; f < left.columns.size(); ++f) {
     const uint8_t level = match[f].level;
@@ -59,10 +45,11 @@ double ScorePair(const Weights& w, const Features& left, const Features& right,
       count_left = left.columns[f].alts[match[f].left_alt].tf;
       count_right = right.columns[f].alts[match[f].right_alt].tf;
     }
-    const double fw = w.FieldWeight(f, level, count_left, count_right);
-    if (field_weights != nullptr) field_weights[f] = fw;
-    total += fw;
+    field_weights[f] = w.FieldWeight(f, level, count_left, count_right);
+    total += field_weights[f];
   }
+  w.GroupDeductions(field_weights, deductions);
+  for (size_t g = 0; g < w.group_names.size(); ++g) total += deductions[g];
   return total;
 }
 
@@ -79,10 +66,10 @@ PairExplanation MakeExplanation(const Weights& w, const LinkageConfig& config, c
                                 size_t li, const Record& left_record, const Features& right,
                                 size_t ri, const Record& right_record) {
   FieldMatch match[kMaxFields];
-  double field_weights[kMaxFields];
+  double field_weights[kMaxFields], deductions[kMaxFields];
   CompareAll(left, li, right, ri, match);
   PairExplanation e;
-  e.weight = ScorePair(w, left, right, match, field_weights);
+  e.weight = ScorePair(w, left, right, match, field_weights, deductions);
   e.probability = Probability(e.weight);
   for (size_t f = 0; f < config.fields.size(); ++f) {
     const FieldSpec& spec = config.fields[f];
@@ -100,6 +87,21 @@ PairExplanation MakeExplanation(const Weights& w, const LinkageConfig& config, c
     c.weight = field_weights[f];
     c.left = ValueText(left_record, f, left.columns[f], match[f], true);
     c.right = ValueText(right_record, f, right.columns[f], match[f], false);
+    e.fields.push_back(std::move(c));
+  }
+  // A group's agreements beyond its strongest, taken back (after the fields, so that indices of
+  // the fields stay those of the configuration).
+  for (size_t g = 0; g < w.group_names.size(); ++g) {
+    if (deductions[g] == 0) continue;
+    FieldComparison c;
+    c.field = "group:" + w.group_names[g];
+    std::string members;
+    for (size_t f = 0; f < config.fields.size(); ++f)
+      if (w.group[f] == static_cast<int>(g)) members += (members.empty() ? "" : "、") + config.fields[f].label_zh;
+    c.label_zh = "同组字段：" + members;
+    c.level = "group_cap";
+    c.level_zh = "只计最强一项";
+    c.weight = deductions[g];
     e.fields.push_back(std::move(c));
   }
   return e;
@@ -145,137 +147,6 @@ std::vector<nlohmann::json> CountTermFrequencies(Features& left, Features& right
     }
   });
   return kept;
-}
-
-// u: level frequencies over random left × right pairs (all pairs when there are few).
-Table2 EstimateU(const Features& left, const Features& right, const LinkageConfig& config,
-                 uint64_t& pairs) {
-  const size_t fields = config.fields.size();
-  const unsigned __int128 all = static_cast<unsigned __int128>(left.records) * right.records;
-  const bool exhaustive = all <= config.u_sample_pairs;
-  pairs = exhaustive ? static_cast<uint64_t>(all) : config.u_sample_pairs;
-  constexpr size_t kBlock = 65536;
-  const size_t blocks = (pairs + kBlock - 1) / kBlock;
-  std::vector<std::vector<std::vector<uint64_t>>> counts(blocks);
-  ParallelFor(blocks, 1, config.threads, [&](size_t begin, size_t end) {
-    FieldMatch match[kMaxFields];
-    for (size_t b = begin; b < end; ++b) {
-      auto& c = counts[b];
-      c.resize(fields);
-      for (size_t f = 0; f < fields; ++f) c[f].assign(LevelsOf(config.fields[f].kind).size() + 1, 0);
-      SplitMix rng{Mix(config.seed + b * 0x9e3779b97f4a7c15ull)};
-      for (uint64_t p = b * kBlock; p < std::min<uint64_t>(pairs, (b + 1) * kBlock); ++p) {
-        const size_t li = exhaustive ? p / right.records : rng.Below(left.records);
-        const size_t ri = exhaustive ? p % right.records : rng.Below(right.records);
-        CompareAll(left, li, right, ri, match);
-        for (size_t f = 0; f < fields; ++f)
-          if (match[f].level != kMissing) ++c[f][match[f].level];
-      }
-    }
-  });
-  Table2 u(fields);
-  for (size_t f = 0; f < fields; ++f) {
-    const size_t levels = LevelsOf(config.fields[f].kind).size();
-    std::vector<uint64_t> total(levels, 0);
-    for (const auto& c : counts)
-      for (size_t l = 0; l < levels; ++l) total[l] += c[f][l];
-    const double seen = static_cast<double>(std::accumulate(total.begin(), total.end(), uint64_t{0}));
-    for (size_t l = 0; l < levels; ++l) {
-      // A level no random pair reached is rarer than one in `seen`: half a pair.
-      const double p = seen == 0 ? 1.0 / static_cast<double>(levels)
-                                 : std::max(static_cast<double>(total[l]), 0.5) / seen;
-      u[f].push_back(std::clamp(p, kMinProbability * kMinProbability, 1.0 - kMinProbability));
-    }
-  }
-  return u;
-}
-
-struct EmSample {
-  std::vector<std::pair<uint64_t, uint64_t>> patterns;  // sorted by pattern
-  uint64_t pairs = 0, records = 0;
-};
-
-// Candidate pairs of left records taken in a seeded random order, a round of chunks at a time,
-// until at least em_sample_pairs pairs: the same sample whatever the number of threads.
-EmSample SampleCandidatePatterns(const Features& left, const Features& right, const BlockIndex& index,
-                                 const LinkageConfig& config) {
-  std::vector<uint32_t> order(left.records);
-  std::iota(order.begin(), order.end(), 0u);
-  SplitMix rng{config.seed ^ 0x6a09e667f3bcc908ull};
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
-  constexpr size_t kChunk = 512, kRound = 16;
-  const size_t fields = config.fields.size();
-  std::unordered_map<uint64_t, uint64_t> all;
-  EmSample sample;
-  for (size_t from = 0; from < order.size() && sample.pairs < config.em_sample_pairs;
-       from += kChunk * kRound) {
-    const size_t to = std::min(order.size(), from + kChunk * kRound);
-    const size_t chunks = (to - from + kChunk - 1) / kChunk;
-    std::vector<std::unordered_map<uint64_t, uint64_t>> partial(chunks);
-    std::vector<uint64_t> pairs(chunks, 0);
-    ParallelFor(chunks, 1, config.threads, [&](size_t begin, size_t end) {
-      BlockIndex::Scratch scratch;
-      std::vector<uint32_t> candidates;
-      FieldMatch match[kMaxFields];
-      uint8_t levels[kMaxFields];
-      uint64_t skipped = 0;
-      for (size_t c = begin; c < end; ++c) {
-        for (size_t k = from + c * kChunk; k < std::min(to, from + (c + 1) * kChunk); ++k) {
-          index.Candidates(left, order[k], config.max_block_size, scratch, candidates, skipped);
-          for (uint32_t ri : candidates) {
-            CompareAll(left, order[k], right, ri, match);
-            for (size_t f = 0; f < fields; ++f) levels[f] = match[f].level;
-            ++partial[c][PackLevels(levels, fields)];
-          }
-          pairs[c] += candidates.size();
-        }
-      }
-    });
-    for (size_t c = 0; c < chunks; ++c) {
-      for (const auto& [pattern, count] : partial[c]) all[pattern] += count;
-      sample.pairs += pairs[c];
-    }
-    sample.records += to - from;
-  }
-  sample.patterns.assign(all.begin(), all.end());
-  std::sort(sample.patterns.begin(), sample.patterns.end());
-  return sample;
-}
-
-Model MakeModel(const LinkageConfig& config, const Table2& u, const EmResult& em,
-                const std::vector<nlohmann::json>& tf, const EmSample& sample, uint64_t u_pairs,
-                size_t left_records, size_t right_records) {
-  Model model;
-  model.prior_log2_odds = std::log2(em.lambda / (1.0 - em.lambda));
-  nlohmann::json& d = model.detail;
-  d["prior_log2_odds"] = model.prior_log2_odds;
-  d["lambda"] = em.lambda;
-  d["em_iterations"] = em.iterations;
-  d["em_pairs"] = sample.pairs;
-  d["em_records"] = sample.records;
-  d["u_pairs"] = u_pairs;
-  d["left_records"] = left_records;
-  d["right_records"] = right_records;
-  d["tf_minimum_u"] = config.tf_minimum_u;
-  d["fields"] = nlohmann::json::array();
-  for (size_t f = 0; f < config.fields.size(); ++f) {
-    const FieldSpec& spec = config.fields[f];
-    nlohmann::json field = {{"field", spec.name},
-                            {"kind", KindName(spec.kind)},
-                            {"label_zh", spec.label_zh},
-                            {"term_frequency", spec.term_frequency},
-                            {"levels", nlohmann::json::array()}};
-    const auto levels = LevelsOf(spec.kind);
-    for (size_t l = 0; l < levels.size(); ++l)
-      field["levels"].push_back({{"level", levels[l].name},
-                                 {"level_zh", levels[l].zh},
-                                 {"m", em.m[f][l]},
-                                 {"u", u[f][l]},
-                                 {"weight", std::log2(em.m[f][l] / u[f][l])}});
-    if (spec.term_frequency) field["term_frequencies"] = tf[f];
-    d["fields"].push_back(std::move(field));
-  }
-  return model;
 }
 
 // The right record a left record links to by a valid resident ID, or kNone: same ID, and the
@@ -366,21 +237,14 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   result.stats.seconds_blocking = SecondsSince(start);
 
   start = Clock::now();
-  uint64_t u_pairs = 0;
-  const Table2 u = EstimateU(left, right, config, u_pairs);
-  const EmSample sample = SampleCandidatePatterns(left, right, index, config);
-  std::vector<FieldKind> kinds;
-  for (const FieldSpec& f : config.fields) kinds.push_back(f.kind);
-  const double lambda_start =
-      sample.pairs == 0 ? 0.5 : 0.5 * static_cast<double>(sample.records) / static_cast<double>(sample.pairs);
-  const EmResult em = RunEm(sample.patterns, kinds, u, lambda_start, config.em_iterations);
-  result.model = MakeModel(config, u, em, tf, sample, u_pairs, left.records, right.records);
+  result.model = EstimateModel(left, right, index, config, tf);
   const Weights weights = CompileWeights(result.model, config);
   result.stats.seconds_estimating = SecondsSince(start);
 
   start = Clock::now();
-  // The differ level of each required field (kMissing = not required).
-  std::vector<uint8_t> veto(config.fields.size(), kMissing);
+  // The differ level of each required field (kNotRequired otherwise; kMissing is no veto).
+  constexpr uint8_t kNotRequired = kMissing - 1;
+  std::vector<uint8_t> veto(config.fields.size(), kNotRequired);
   for (size_t f = 0; f < config.fields.size(); ++f)
     if (config.fields[f].required) veto[f] = static_cast<uint8_t>(LevelsOf(config.fields[f].kind).size() - 1);
   std::vector<uint32_t> best(left.records, kNone);
@@ -393,6 +257,7 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
     BlockIndex::Scratch scratch;
     std::vector<uint32_t> candidates;
     FieldMatch match[kMaxFields];
+    double field_weights[kMaxFields], deductions[kMaxFields];
     uint64_t chunk_pairs = 0, chunk_skipped = 0;
     for (size_t i = begin; i < end; ++i) {
       if (exact[i] != kNone) continue;
@@ -400,7 +265,7 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
       chunk_pairs += candidates.size();
       for (uint32_t ri : candidates) {
         CompareAll(left, i, right, ri, match);
-        const double w = ScorePair(weights, left, right, match, nullptr);
+        const double w = ScorePair(weights, left, right, match, field_weights, deductions);
         bool vetoed = false;
         for (size_t f = 0; f < config.fields.size(); ++f) vetoed |= match[f].level == veto[f];
         if (w > best_weight[i]) {

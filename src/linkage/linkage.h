@@ -34,6 +34,10 @@ struct FieldSpec {
   // most), however well the rest agrees: brothers and sisters share guardian, phone and address,
   // and twins the birth date too, so only the child's own name and birth date tell them apart.
   bool required = false;
+  // Fields describing one thing share a group ("household": guardian, phone, address). Their
+  // agreements are not independent evidence (brothers and sisters agree on all of them at once),
+  // so of the group's positive weights only the largest counts.
+  std::string group;
 };
 
 // A blocking rule: records are compared only when all keys of at least one rule agree. A key is

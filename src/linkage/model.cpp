@@ -11,9 +11,8 @@ double Clamp(double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbabi
 
 }  // namespace
 
-EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
-               const std::vector<FieldKind>& kinds, const Table2& u, double lambda_start,
-               int max_iterations) {
+EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, const Table2& u,
+               const std::vector<uint8_t>& free, double lambda_start, int max_iterations) {
   const size_t fields = kinds.size();
   EmResult r;
   r.m.resize(fields);
@@ -40,7 +39,7 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
     for (const auto& [packed, count] : patterns) {
       double lm = log_lambda, lu = log_other;
       for (size_t f = 0; f < fields; ++f) {
-        levels[f] = UnpackLevel(packed, f);
+        levels[f] = free[f] ? UnpackLevel(packed, f) : kMissing;
         if (levels[f] == kMissing) continue;
         lm += log_m[f][levels[f]];
         lu += log_u[f][levels[f]];
@@ -72,6 +71,26 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
   return r;
 }
 
+double RunLambdaEm(const Patterns& patterns, const std::vector<double>& pattern_log2_ratio,
+                   double lambda_start, int max_iterations) {
+  double lambda = std::clamp(lambda_start, 1e-9, 0.5);
+  for (int i = 0; i < max_iterations; ++i) {
+    const double prior = std::log2(lambda / (1.0 - lambda));
+    double matches = 0, total = 0;
+    for (size_t p = 0; p < patterns.size(); ++p) {
+      const double count = static_cast<double>(patterns[p].second);
+      matches += count / (1.0 + std::exp2(-(prior + pattern_log2_ratio[p])));
+      total += count;
+    }
+    if (total == 0) break;
+    const double next = std::clamp(matches / total, 1e-9, 1.0 - 1e-9);
+    const bool done = std::abs(next - lambda) < lambda * 1e-6;
+    lambda = next;
+    if (done) break;
+  }
+  return lambda;
+}
+
 double Weights::FieldWeight(size_t f, uint8_t level, uint32_t count_left,
                             uint32_t count_right) const {
   if (level == kMissing) return 0;
@@ -82,6 +101,18 @@ double Weights::FieldWeight(size_t f, uint8_t level, uint32_t count_left,
     w += std::log2(u_exact[f] / u_value);
   }
   return w;
+}
+
+void Weights::GroupDeductions(const double* field_weights, double* deductions) const {
+  for (size_t g = 0; g < group_names.size(); ++g) {
+    double sum = 0, largest = 0;
+    for (size_t f = 0; f < group.size(); ++f) {
+      if (group[f] != static_cast<int>(g) || field_weights[f] <= 0) continue;
+      sum += field_weights[f];
+      largest = std::max(largest, field_weights[f]);
+    }
+    deductions[g] = largest - sum;
+  }
 }
 
 Weights CompileWeights(const Model& model, const LinkageConfig& config) {
@@ -104,6 +135,13 @@ Weights CompileWeights(const Model& model, const LinkageConfig& config) {
     for (const auto& level : field["levels"]) w.weight.back().push_back(level["weight"].get<double>());
     w.u_exact.push_back(field["levels"][0]["u"].get<double>());
     w.tf.push_back(field.value("term_frequency", false) ? 1 : 0);
+    int group = -1;
+    if (!spec.group.empty()) {
+      const auto it = std::find(w.group_names.begin(), w.group_names.end(), spec.group);
+      group = static_cast<int>(it - w.group_names.begin());
+      if (it == w.group_names.end()) w.group_names.push_back(spec.group);
+    }
+    w.group.push_back(group);
   }
   return w;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -38,11 +39,17 @@ struct EmResult {
   int iterations = 0;
 };
 
-// `patterns`: (packed levels, number of pairs). m starts from the levels' m_start, λ from
-// `lambda_start`; u stays fixed.
-EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
-               const std::vector<FieldKind>& kinds, const Table2& u, double lambda_start,
-               int max_iterations);
+using Patterns = std::vector<std::pair<uint64_t, uint64_t>>;  // (packed levels, pairs), sorted
+
+// EM over `patterns` for m of the fields flagged in `free` (the others are left out of the
+// likelihood: a block's own keys agree by construction and say nothing) and λ, the share of
+// matches; u stays fixed. m starts from the levels' m_start, λ from `lambda_start`.
+EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, const Table2& u,
+               const std::vector<uint8_t>& free, double lambda_start, int max_iterations);
+
+// EM for λ alone, each pattern scored by `pattern_log2_ratio` (its weight without the prior).
+double RunLambdaEm(const Patterns& patterns, const std::vector<double>& pattern_log2_ratio,
+                   double lambda_start, int max_iterations);
 
 // Scores with a Model. Built from Model::detail (by Link right after estimation as well).
 struct Weights {
@@ -53,10 +60,15 @@ struct Weights {
   std::vector<uint8_t> tf;      // term frequencies used for this field
   double tf_floor = 1e-5;
   double right_records = 1;
+  std::vector<int> group;                // per field: index into group_names, or -1
+  std::vector<std::string> group_names;
 
   // Weight of one field at `level` (0 when missing); the counts are how many right records hold
   // the left and the right value (term-frequency fields).
   double FieldWeight(size_t field, uint8_t level, uint32_t count_left, uint32_t count_right) const;
+  // Per group: the positive field weights beyond the group's largest, negated (<= 0), so that
+  // prior + Σ field weights + Σ deductions is the pair's weight.
+  void GroupDeductions(const double* field_weights, double* deductions) const;
 };
 
 // Throws std::invalid_argument when the model's fields are not the configuration's.

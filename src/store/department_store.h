@@ -138,7 +138,7 @@ class DepartmentStore {
   virtual std::vector<LinkedRecord> ChildSources(const RegionScope& scope, int64_t child_id) = 0;
 
   // Findings.
-  // Record kinds that have at least one import batch in the scope.
+  // Record kinds with at least one import batch in the scope or for a region enclosing it.
   virtual std::vector<std::string> ImportedKinds(const RegionScope& scope) = 0;
   virtual ChildPage ChildrenLacking(const RegionScope& scope, const LackingQuery& query) = 0;
   // Loaded rows whose registration county differs from the county they were reported in.

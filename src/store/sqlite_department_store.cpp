@@ -345,9 +345,10 @@ class SqliteDepartmentStore final : public DepartmentStore {
   std::vector<std::string> ImportedKinds(const RegionScope& scope) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
-        "SELECT DISTINCT record_kind FROM import_batches WHERE region_code >= ? AND "
-        "region_code < ? ORDER BY record_kind");
-    s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
+        "SELECT DISTINCT record_kind FROM import_batches WHERE (region_code >= ? AND "
+        "region_code < ?) OR substr(?, 1, length(region_code)) = region_code ORDER BY record_kind");
+    // A county's file covers its villages too: a batch of an enclosing region counts.
+    s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, scope.root_code);
     std::vector<std::string> out;
     while (s.Step()) out.push_back(s.Text(0));
     return out;

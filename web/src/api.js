@@ -26,7 +26,24 @@ export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn
 }
 
-function query(params) {
+// For requests made outside request() (uploads, file downloads): a 401 ends the session the same way.
+export function reportUnauthenticated(apiError) {
+  setToken('')
+  onUnauthenticated(apiError)
+}
+
+// An ApiError from a failed response's status and body text ({error:{code,message,field}}).
+export function apiErrorOf(status, text) {
+  let err = {}
+  try {
+    err = (JSON.parse(text || '{}') || {}).error || {}
+  } catch {
+    err = {}
+  }
+  return new ApiError(status, err.code || 'http_' + status, err.message || `服务器返回错误（${status}）`, err.field)
+}
+
+export function query(params) {
   const parts = []
   for (const [k, v] of Object.entries(params || {})) {
     if (v === undefined || v === null || v === '') continue
@@ -96,4 +113,19 @@ export const api = {
   idCheck: (idNumber) => request('POST', '/id-check', { body: { id_number: idNumber } }),
   summary: (region) => request('GET', '/stats/summary', { params: { region } }),
   trend: (region) => request('GET', '/stats/trend', { params: { region } }),
+
+  // department data: import, linkage, findings
+  importProfiles: () => request('GET', '/import-profiles'),
+  imports: () => request('GET', '/imports'),
+  importBatch: (id) => request('GET', '/imports/' + encodeURIComponent(id)),
+  importRows: (id, params) => request('GET', '/imports/' + encodeURIComponent(id) + '/rows', { params }),
+  relink: (id) => request('POST', '/imports/' + encodeURIComponent(id) + '/relink'),
+  links: (params) => request('GET', '/links', { params }),
+  link: (recordId) => request('GET', '/links/' + encodeURIComponent(recordId)),
+  // action: accept | reject | undo
+  decideLink: (recordId, action, body) => request('POST', '/links/' + encodeURIComponent(recordId) + '/' + action, { body }),
+  childSources: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/sources'),
+  findings: () => request('GET', '/findings'),
+  // list: unregistered | separated | needs/{rule}
+  findingsList: (list, params) => request('GET', '/findings/' + list, { params }),
 }

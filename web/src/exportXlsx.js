@@ -55,3 +55,18 @@ export async function writeChildrenXlsx(rows, { title, filename }) {
     filename || `儿童名单_${todayIso()}.xlsx`,
   )
 }
+
+// Any list as .xlsx: columns [{header, width, value: (row) => cell}], a title row and a line with
+// the export time and count on top. Used for the department-data findings.
+export async function writeSheetXlsx(rows, { title, columns, filename, unit = '条' }) {
+  const { default: writeExcelFile } = await import('write-excel-file/browser')
+  const head = (value) => ({ value, fontWeight: 'bold', backgroundColor: '#DCE6F2', align: 'center' })
+  const n = columns.length + 1
+  const data = [
+    [{ value: title, fontWeight: 'bold', fontSize: 14, columnSpan: n }, ...Array(n - 1).fill(null)],
+    [{ value: `导出时间：${fmtDateTime(new Date().toISOString())}　共 ${rows.length} ${unit}　（未成年人个人信息，注意保密）`, columnSpan: n }, ...Array(n - 1).fill(null)],
+    [head('序号'), ...columns.map((c) => head(c.header))],
+    ...rows.map((r, i) => [i + 1, ...columns.map((c) => ({ value: String(c.value(r) ?? ''), type: String }))]),
+  ]
+  await writeExcelFile(data, { columns: [{ width: 7 }, ...columns.map((c) => ({ width: c.width || 14 }))], stickyRowsCount: 3 }).toFile(filename)
+}

@@ -22,6 +22,12 @@ const routes = [
       { path: 'children/new', name: 'child-new', component: () => import('./views/ChildRegisterView.vue'), meta: { title: '登记儿童', permission: 'create_children' } },
       { path: 'children/:id', name: 'child', component: () => import('./views/ChildFileView.vue'), meta: { title: '一人一档', permission: 'read_children' } },
       { path: 'children/:id/edit', name: 'child-edit', component: () => import('./views/ChildEditView.vue'), meta: { title: '编辑档案', permission: 'update_children' } },
+      { path: 'imports/new', name: 'import-new', component: () => import('./views/ImportNewView.vue'), meta: { title: '数据导入', permission: 'import_data' } },
+      { path: 'imports', name: 'imports', component: () => import('./views/ImportListView.vue'), meta: { title: '导入批次', permission: ['import_data', 'review_links'] } },
+      { path: 'imports/:id(\\d+)', name: 'import-batch', component: () => import('./views/ImportBatchView.vue'), meta: { title: '导入批次详情', permission: ['import_data', 'review_links'] } },
+      { path: 'links/review', name: 'links', component: () => import('./views/LinkReviewView.vue'), meta: { title: '待核对', permission: 'review_links' } },
+      { path: 'links/:recordId(\\d+)', name: 'link', component: () => import('./views/LinkDetailView.vue'), meta: { title: '比对详情', permission: 'review_links' } },
+      { path: 'findings', name: 'findings', component: () => import('./views/FindingsView.vue'), meta: { title: '比对发现', permission: 'read_children' } },
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { title: '系统管理', permission: 'manage_users' } },
       { path: 'no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue'), meta: { title: '无权限' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
@@ -40,7 +46,9 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const ok = await restoreSession()
   if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
-  if (to.meta.permission && !can(to.meta.permission)) {
+  // meta.permission: one permission, or a list of which any one will do
+  const needed = [].concat(to.meta.permission || [])
+  if (needed.length && !needed.some((p) => can(p))) {
     const home = homeRoute()
     if (to.path === '/' && home !== '/') return home
     return { name: 'no-access' }

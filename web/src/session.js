@@ -64,6 +64,7 @@ export function enumOptions(kind) {
 // The first page this user may open.
 export function homeRoute() {
   if (can('read_children')) return '/'
+  if (can('import_data')) return '/imports/new'
   if (can('manage_users')) return '/admin'
   return '/no-access'
 }
