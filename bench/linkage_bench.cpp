@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -128,6 +129,21 @@ int RunLinkageBench(const LinkageBenchOptions& options) {
     else if (truth < 0 && r.decision == linkage::Decision::kReview) kind = 3;
     static const char* kKinds[] = {"wrong link", "match in review", "match left new", "non-match in review"};
     if (kind >= 0 && shown[kind]++ < options.show_errors) PrintError(kKinds[kind], data, i, r);
+  }
+  if (options.show_errors > 0) {  // how weight separates right from wrong probabilistic links
+    constexpr int kBuckets = 8;
+    uint64_t right_links[kBuckets] = {}, wrong_links[kBuckets] = {};
+    for (size_t i = 0; i < data.department.size(); ++i) {
+      const linkage::LeftResult& r = result.left[i];
+      if (r.decision != linkage::Decision::kLink || r.method != linkage::Method::kProbabilistic) continue;
+      const int bucket = std::clamp(static_cast<int>(r.explanation.weight / 4), 0, kBuckets - 1);
+      (data.registry[*r.right].key == data.truth[i] ? right_links : wrong_links)[bucket]++;
+    }
+    std::printf("probabilistic links by weight (right/wrong):");
+    for (int b = 0; b < kBuckets; ++b)
+      std::printf(" [%d,%s) %llu/%llu", b * 4, b == kBuckets - 1 ? "" : std::to_string(b * 4 + 4).c_str(),
+                  static_cast<unsigned long long>(right_links[b]), static_cast<unsigned long long>(wrong_links[b]));
+    std::printf("\n");
   }
   std::printf("registry %zu, department %zu (in registry %llu), ID missing %.0f%%, threads %d\n",
               data.registry.size(), data.department.size(),

@@ -10,6 +10,7 @@
 #include "bench/api_bench.h"
 #include "bench/linkage_bench.h"
 #include "demo/demo_county.h"
+#include "demo/demo_care.h"
 #include "demo/department_files.h"
 #include "http/api_stack.h"
 #include "http/server.h"
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
   migrate->add_option("--db", db, "SQLite 数据库文件");
   migrate->add_option("--data", data_dir, "数据目录");
 
-  std::string username, role_code, region, password, display_name;
+  std::string username, role_code, region, password, display_name, department;
   auto* user_add = app.add_subcommand("user-add", "新增用户");
   user_add->add_option("--db", db, "SQLite 数据库文件");
   user_add->add_option("--data", data_dir, "数据目录");
@@ -128,6 +129,7 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", role_code, "角色代码，如 child_director")->required();
   user_add->add_option("--region", region, "所辖区划代码")->required();
   user_add->add_option("--name", display_name, "显示名");
+  user_add->add_option("--department", department, "部门联络员所属部门，如 教育、卫健");
   user_add->add_option("--password", password, "初始密码")->required();
 
   std::string villages_file;
@@ -183,6 +185,7 @@ int main(int argc, char** argv) {
       Deployment d = OpenDeployment(db, data_dir);
       const auto users = LoadDemoCounty(d, demo_children, demo_seed, TodayInChina());
       LoadDemoDepartmentData(d, demo_seed, TodayInChina());
+      LoadDemoCare(d, TodayInChina());
       return Serve(d, listen, web_dir, [&](const std::string& url) {
         std::printf("童安演示系统：%s（平顶山市新华区，%lld 名儿童）\n", url.c_str(),
                     static_cast<long long>(d.store->CountChildren()));
@@ -215,6 +218,7 @@ int main(int argc, char** argv) {
       user.display_name = display_name.empty() ? username : display_name;
       user.role = *role;
       user.region_code = region;
+      user.department = department;
       user.password_hash = HashPassword(password);
       d.store->CreateUser(user);
       std::printf("已新增用户 %s（%s，%s）\n", username.c_str(), std::string(RoleNameZh(*role)).c_str(),

@@ -215,6 +215,7 @@ json ChildService::Create(const RequestContext& ctx, const json& body) {
   }
   audit_.Record({"", ctx.user.id, ctx.user.username, "child.create", ChildTarget(child.id), "",
                  "ok", ctx.remote});
+  if (on_change_) on_change_(child.id);
   return View(child, perms.see_identifiers);
 }
 
@@ -248,6 +249,7 @@ json ChildService::Update(const RequestContext& ctx, int64_t id, const json& bod
   for (const auto& c : *changes) fields.push_back(c.field);
   audit_.Record({"", ctx.user.id, ctx.user.username, "child.update", ChildTarget(id),
                  fields.dump(), "ok", ctx.remote});
+  if (on_change_ && !changes->empty()) on_change_(id);
   return View(child, perms.see_identifiers);
 }
 

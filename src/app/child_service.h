@@ -61,6 +61,8 @@ class ChildService {
   void Validate(Child& child, const User& user) const;
   uint32_t BasisOf(const Child& child) const { return ClassBasisOf(child, config_); }
   const ClassificationConfig& config() const { return config_; }
+  // Called after a child is registered or changed (the care status follows the record).
+  void OnChange(std::function<void(int64_t)> hook) { on_change_ = std::move(hook); }
 
  private:
   std::string RegionOrScope(const User& user, const std::string& region) const;
@@ -72,6 +74,7 @@ class ChildService {
   const RegionTree& regions_;
   ClassificationConfig config_;
   std::function<Date()> today_;
+  std::function<void(int64_t)> on_change_;
 };
 
 }  // namespace tongan

@@ -56,6 +56,23 @@ void LoadDepartmentConfig(Deployment& d, const std::string& data_dir) {
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(findings_path + "：" + e.what());
   }
+  // Care policy: a file that does not validate stops the start with its name and the reason.
+  const auto load = [&](const std::string& name, auto parse) {
+    const std::string path = data_dir + "/" + name;
+    try {
+      parse(ReadJsonFile(path));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(path + "：" + e.what());
+    } catch (const nlohmann::json::exception& e) {
+      throw std::runtime_error(path + "：" + e.what());
+    }
+  };
+  load("warning_rules.json", [&](const nlohmann::json& j) { d.care.rules = care::RuleSet::FromJson(j); });
+  load("care.json", [&](const nlohmann::json& j) {
+    d.care.case_flow = care::CaseFlowConfig::FromJson(j.at("case_flow"));
+    d.care.visits = care::VisitPolicy::FromJson(j.at("visits"));
+  });
+  load("assessment.json", [&](const nlohmann::json& j) { d.care.assessment = care::AssessmentForm::FromJson(j); });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/care_service.h"
 #include "app/findings_service.h"
 #include "app/import_profile.h"
 #include "core/classification.h"
@@ -21,6 +22,7 @@ struct Deployment {
   std::vector<ImportProfile> import_profiles;  // data/import_profiles/*.json
   linkage::LinkageConfig linkage;              // data/linkage.json
   std::vector<NeedRule> need_rules;            // data/findings.json
+  CarePolicy care;  // data/warning_rules.json, care.json, assessment.json
 };
 
 // Reads data_dir/regions/*.csv, classification.json, import_profiles/, linkage.json and

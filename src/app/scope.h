@@ -14,6 +14,10 @@ inline RegionScope ScopeOf(const User& user) {
   return RegionScope{user.region_code};
 }
 
+// Every region: only for the system's own work on a record a user already reached through their
+// scope (recomputing a child's derived care status), never for answering a user.
+inline RegionScope SystemScope() { return RegionScope{""}; }
+
 // Throws 403 forbidden unless the role has the permission.
 inline void Require(bool allowed, const char* what_zh) {
   if (!allowed) throw ApiError(403, "forbidden", std::string("当前角色无权") + what_zh);

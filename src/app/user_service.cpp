@@ -37,7 +37,12 @@ json UserService::UserJson(const User& user) const {
             {"see_identifiers", p.see_identifiers},
             {"manage_users", p.manage_users},
             {"import_data", p.import_data},
-            {"review_links", p.review_links}}}};
+            {"review_links", p.review_links},
+            {"record_visits", p.record_visits},
+            {"manage_cases", p.manage_cases},
+            {"receive_referrals", p.receive_referrals},
+            {"manage_rules", p.manage_rules}}},
+          {"department", user.department}};
 }
 
 json UserService::List(const RequestContext& ctx) {
@@ -49,7 +54,8 @@ json UserService::List(const RequestContext& ctx) {
 
 json UserService::Create(const RequestContext& ctx, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
-  static const std::vector<std::string> kFields = {"username", "display_name", "role", "region_code", "password"};
+  static const std::vector<std::string> kFields = {"username", "display_name", "role", "region_code", "password",
+                                                    "department"};
   for (const auto& [key, value] : body.items()) {
     if (std::find(kFields.begin(), kFields.end(), key) == kFields.end())
       throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
@@ -60,6 +66,8 @@ json UserService::Create(const RequestContext& ctx, const json& body) {
   user.username = text("username");
   user.display_name = text("display_name").empty() ? user.username : text("display_name");
   user.region_code = text("region_code");
+  user.department = text("department");
+  if (user.department.size() > 100) throw ApiError(400, "invalid_field", "部门名称过长", "department");
   if (user.username.size() < 3 || user.username.size() > 32 ||
       !std::all_of(user.username.begin(), user.username.end(),
                    [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.'; }))
@@ -67,6 +75,8 @@ json UserService::Create(const RequestContext& ctx, const json& body) {
   const auto role = ParseRole(text("role"));
   if (!role) throw ApiError(400, "invalid_field", "角色取值无效", "role");
   user.role = *role;
+  if (user.role == Role::kDepartmentLiaison && user.department.empty())
+    throw ApiError(400, "missing_field", "部门联络员须填写所属部门（如 教育、卫健、公安）", "department");
   if (!regions_.Contains(user.region_code))
     throw ApiError(400, "invalid_field", "所属区划不存在", "region_code");
   if (!RegionWithin(user.region_code, ScopeOf(ctx.user).root_code))

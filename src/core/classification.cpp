@@ -98,7 +98,7 @@ bool IsCrossCountyMove(const Child& c, const ClassificationConfig& config) {
   return c.living_with != LivingWith::kAlone && c.living_with != LivingWith::kInstitution;
 }
 
-std::vector<std::string> KeyCareFactors(const Child& c) {
+std::vector<std::string> KeyCareFactorsOf(const Child& c) {
   std::vector<std::string> factors;
   if (HasFamilyHardship(c)) factors.push_back("家庭经济困难");
   if (c.disability != Disability::kNone) factors.push_back("残疾");
@@ -126,6 +126,8 @@ std::string Place(const std::string& code, const RegionTree* regions) {
 }
 
 }  // namespace
+
+std::vector<std::string> KeyCareFactors(const Child& child) { return KeyCareFactorsOf(child); }
 
 std::string_view ChildClassCode(ChildClass c) {
   for (const auto& info : kClasses)
@@ -207,7 +209,7 @@ uint32_t ClassBasisOf(const Child& c, const ClassificationConfig& config) {
     basis |= Bit(ClassBasis::kDifficultyIfDated);
   if (c.disability != Disability::kNone || c.serious_illness || LacksGuardianship(c))
     basis |= Bit(ClassBasis::kDifficultyIfDated);
-  if (!KeyCareFactors(c).empty()) basis |= Bit(ClassBasis::kKeyCareFactor);
+  if (!KeyCareFactorsOf(c).empty()) basis |= Bit(ClassBasis::kKeyCareFactor);
   return basis;
 }
 
@@ -288,7 +290,7 @@ Classification Classify(const Child& c, Date today, const ClassificationConfig& 
 
   if (result.Has(ChildClass::kMigrant) && (basis & Bit(ClassBasis::kKeyCareFactor))) {
     result.classes |= Bit(ChildClass::kKeyCare);
-    result.reasons.push_back("重点关爱服务对象：流动儿童且" + Join(KeyCareFactors(c), "、"));
+    result.reasons.push_back("重点关爱服务对象：流动儿童且" + Join(KeyCareFactorsOf(c), "、"));
   }
   return result;
 }

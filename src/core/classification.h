@@ -60,6 +60,10 @@ enum class ClassBasis : uint32_t {
 };
 uint32_t ClassBasisOf(const Child& child, const ClassificationConfig& config);
 
+// The key-care criteria the child meets (家庭经济困难, 残疾, 缺乏监护, 流浪, 心理行为异常, 主动求助): the
+// grounds for entering the key-care ledger (重点关爱服务对象台账).
+std::vector<std::string> KeyCareFactors(const Child& child);
+
 // Date thresholds derived from today, used by the store to turn ClassBasis into classes.
 struct ClassCutoffs {
   Date born_after_for_under16;      // birth_date > this  <=>  age < 16

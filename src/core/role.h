@@ -33,6 +33,10 @@ struct RolePermissions {
   bool manage_users = false;
   bool import_data = false;       // upload department files (数据导入)
   bool review_links = false;      // decide uncertain matches, undo merges (数据比对核对)
+  bool record_visits = false;     // record visits (访察), put a child in or out of the ledger
+  bool manage_cases = false;      // open cases and move them through the loop, send referrals
+  bool receive_referrals = false; // answer referrals addressed to the user's department
+  bool manage_rules = false;      // edit warning rules
 };
 RolePermissions PermissionsOf(Role role);
 

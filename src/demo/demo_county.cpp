@@ -13,6 +13,7 @@ struct DemoAccount {
   Role role;
   const char* region;  // "" = first village of the demo county's 焦店镇
   const char* display_name;
+  const char* department = "";
 };
 
 // Village users sit in 焦店镇 (410402100): its first two villages are generated as …001 and …002.
@@ -24,7 +25,7 @@ const DemoAccount kAccounts[] = {
     {"xian_minzheng", Role::kCountyCivilAffairs, "410402", "新华区民政局"},
     {"shi_minzheng", Role::kCityCivilAffairs, "4104", "平顶山市民政局"},
     {"sheng_minzheng", Role::kProvinceCivilAffairs, "41", "河南省民政厅"},
-    {"bumen_jiaoyu", Role::kDepartmentLiaison, "410402", "新华区教育局"},
+    {"bumen_jiaoyu", Role::kDepartmentLiaison, "410402", "新华区教育局", "教育"},
     {"shegong1", Role::kSocialWorker, "410402", "社工 陈静"},
     {"admin", Role::kAdmin, "410402", "系统管理员"},
 };
@@ -75,6 +76,7 @@ std::vector<DemoUser> LoadDemoCounty(Deployment& d, int64_t children, uint64_t s
       user.role = a.role;
       user.region_code = a.region;
       user.password_hash = HashPassword(kDemoPassword);
+      user.department = a.department;
       d.store->CreateUser(user);
     }
     users.push_back({a.username, std::string(RoleNameZh(a.role)), d.regions.FullName(a.region)});

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "app/audit_log.h"
+#include "app/care_service.h"
+#include "app/case_service.h"
+#include "app/referral_service.h"
 #include "app/auth.h"
 #include "app/child_service.h"
 #include "app/deployment.h"
@@ -11,6 +14,7 @@
 #include "app/import_service.h"
 #include "app/link_service.h"
 #include "http/api_routes.h"
+#include "http/care_routes.h"
 #include "http/department_routes.h"
 
 namespace tongan {
@@ -24,9 +28,14 @@ struct ApiStack {
         profiles(d.import_profiles),
         imports(*d.store, audit, d.regions, profiles, d.linkage),
         links(*d.store, audit, children, profiles),
-        findings(*d.store, audit, children, profiles, d.need_rules) {
+        findings(*d.store, audit, children, profiles, d.need_rules),
+        care(*d.store, audit, children, d.care, d.need_rules),
+        cases(*d.store, audit, care),
+        referrals(*d.store, audit, care, children) {
+    children.OnChange([this](int64_t id) { care.Recompute(id); });
     AddApiRoutes(router, auth, children, users);
     AddDepartmentRoutes(router, imports, links, findings);
+    AddCareRoutes(router, care, cases, referrals);
   }
 
   AuditLog audit;
@@ -37,6 +46,9 @@ struct ApiStack {
   ImportService imports;
   LinkService links;
   FindingsService findings;
+  CareService care;
+  CaseService cases;
+  ReferralService referrals;
   Router router;
 };
 

@@ -1,9 +1,13 @@
 #include "linkage/blocking.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <stdexcept>
 
 namespace tongan::linkage::internal {
+std::atomic<uint64_t> g_rule_counts[16];
+struct Dump { ~Dump() { for (int i = 0; i < 16; ++i) if (g_rule_counts[i]) fprintf(stderr, "rule %d: %llu\n", i, (unsigned long long)g_rule_counts[i].load()); } } g_dump;
 namespace {
 
 constexpr size_t kMaxKeysPerRecord = 64;
@@ -80,15 +84,43 @@ KeyPart ParseKeyPart(std::string_view key, const std::vector<FieldSpec>& fields)
   return part;
 }
 
+bool SameParts(const std::vector<KeyPart>& a, const std::vector<KeyPart>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const KeyPart& x, const KeyPart& y) {
+    return x.field == y.field && x.transform == y.transform && x.n == y.n;
+  });
+}
+
 std::vector<Rule> CompileRules(const LinkageConfig& config) {
   std::vector<Rule> rules;
-  for (const BlockingRule& r : config.blocking) {
+  const auto parse = [&](const BlockingRule& r) {
     Rule rule;
+    rule.keys = r.keys;
     for (const std::string& key : r.keys) rule.parts.push_back(ParseKeyPart(key, config.fields));
-    if (!rule.parts.empty()) rules.push_back(std::move(rule));
+    return rule;
+  };
+  for (const BlockingRule& r : config.blocking)
+    if (!r.keys.empty()) rules.push_back(parse(r));
+  for (size_t f = 0; f < config.fields.size(); ++f) {
+    if (config.fields[f].kind != FieldKind::kIdNumber) continue;
+    Rule rule;
+    rule.keys = {config.fields[f].name};
+    rule.parts = {{f, Transform::kNone, 0}};
+    rule.unlimited = true;
+    if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return SameParts(r.parts, rule.parts); }))
+      rules.push_back(std::move(rule));
   }
-  for (size_t f = 0; f < config.fields.size(); ++f)
-    if (config.fields[f].kind == FieldKind::kIdNumber) rules.push_back({{{f, Transform::kNone, 0}}, true});
+  for (const BlockingRule& r : config.training) {
+    Rule rule = parse(r);
+    const auto same = std::find_if(rules.begin(), rules.end(),
+                                   [&](const Rule& x) { return SameParts(x.parts, rule.parts); });
+    if (same != rules.end()) {
+      same->training = true;
+    } else {
+      rule.scoring = false;
+      rule.training = true;
+      rules.push_back(std::move(rule));
+    }
+  }
   return rules;
 }
 
@@ -201,7 +233,7 @@ void BlockIndex::Candidates(const Features& left, size_t li, size_t max_block_si
                             const std::vector<uint8_t>* rules) const {
   out.clear();
   for (size_t r = 0; r < rules_.size(); ++r) {
-    if (rules != nullptr && !(*rules)[r]) continue;
+    if (rules != nullptr ? !(*rules)[r] : !rules_[r].scoring) continue;
     RuleKeys(left, li, rules_[r], r, scratch);
     for (uint64_t k : scratch.keys) {
       const Slot* s = tables_[r].Find(k);
@@ -212,6 +244,7 @@ void BlockIndex::Candidates(const Features& left, size_t li, size_t max_block_si
       }
       out.insert(out.end(), tables_[r].ids.begin() + s->start,
                  tables_[r].ids.begin() + s->start + s->count);
+      if (rules == nullptr) g_rule_counts[r] += s->count;
     }
   }
   std::sort(out.begin(), out.end());
@@ -228,6 +261,21 @@ std::span<const uint32_t> BlockIndex::SameId(size_t field, const Column& left, c
     return {tables_[r].ids.data() + s->start, s->count};
   }
   return {};
+}
+
+std::vector<uint32_t> OrderByKey(const Features& features, const Rule& rule) {
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(features.records);
+  BlockIndex::Scratch scratch;
+  for (size_t i = 0; i < features.records; ++i) {
+    RuleKeys(features, i, rule, 0, scratch);
+    const uint64_t key = scratch.keys.empty() ? ~uint64_t{0}
+                                              : *std::min_element(scratch.keys.begin(), scratch.keys.end());
+    keyed[i] = {key, static_cast<uint32_t>(i)};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<uint32_t> order(features.records);
+  for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+  return order;
 }
 
 }  // namespace tongan::linkage::internal

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,8 +31,11 @@ struct KeyPart {
 };
 
 struct Rule {
+  std::vector<std::string> keys;  // as configured
   std::vector<KeyPart> parts;
   bool unlimited = false;  // the built-in exact-ID rule: never skipped for size
+  bool scoring = true;     // finds candidates (a blocking rule or the exact ID)
+  bool training = false;   // a configured training rule
 };
 
 // Parses "field" or "field:transform" against the configured fields. Throws
@@ -39,7 +43,8 @@ struct Rule {
 // that does not apply to the field's kind (year of a name).
 KeyPart ParseKeyPart(std::string_view key, const std::vector<FieldSpec>& fields);
 
-// The configured rules plus, for every kIdNumber field, a rule on the exact ID.
+// The configured blocking rules, for every kIdNumber field a rule on the exact ID, and the
+// training rules that are none of these.
 std::vector<Rule> CompileRules(const LinkageConfig& config);
 
 // Hash of one part of a key for one alternative; 0 when the alternative has no such key (a
@@ -56,7 +61,7 @@ class BlockIndex {
   };
   // Appends the right records sharing a block with left record `li` (sorted, without
   // duplicates); counts the blocks skipped for size.
-  // `rules` (optional, one flag per rule) restricts the lookup to some rules.
+  // Candidates by the scoring rules, or by those flagged in `rules`.
   void Candidates(const Features& left, size_t li, size_t max_block_size, Scratch& scratch,
                   std::vector<uint32_t>& out, uint64_t& skipped,
                   const std::vector<uint8_t>* rules = nullptr) const;
@@ -86,5 +91,9 @@ class BlockIndex {
 // alternatives' hashes (at most 64 keys; none when a part has no value).
 void RuleKeys(const Features& features, size_t record, const Rule& rule, size_t rule_index,
               BlockIndex::Scratch& scratch);
+
+// Records ordered by their first key of `rule` (records without one last), so that the records
+// of one block lie together: candidates are then read from memory in runs, not one by one.
+std::vector<uint32_t> OrderByKey(const Features& features, const Rule& rule);
 
 }  // namespace tongan::linkage::internal

@@ -1,6 +1,7 @@
 #include "linkage/compare.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 
 #include "linkage/chinese.h"
@@ -38,6 +39,21 @@ size_t PinyinOf(const Column& col, const Alt& alt, char* out) {
   return n;
 }
 
+constexpr double kPinyinClose = 0.92;
+
+// False when the pinyin of two names cannot reach kPinyinClose: each letter one has and the other
+// lacks costs a match, and Jaro–Winkler is at most jaro + 0.4 (1 - jaro).
+bool MayBePinyinClose(const Alt& a, const Alt& b) {
+  const uint32_t la = a.extra, lb = b.extra;
+  if (la == 0 || lb == 0) return la == lb;
+  const uint32_t ma = static_cast<uint32_t>(a.date), mb = static_cast<uint32_t>(b.date);
+  const int only_a = std::popcount(ma & ~mb), only_b = std::popcount(mb & ~ma);
+  const double matches = std::min(static_cast<int>(la) - only_a, static_cast<int>(lb) - only_b);
+  if (matches <= 0) return false;
+  const double jaro = (matches / la + matches / lb + 1.0) / 3.0;
+  return jaro + 0.4 * (1.0 - jaro) >= kPinyinClose - 1e-9;
+}
+
 uint8_t CompareNames(const Column& left, const Alt& a, const Column& right, const Alt& b) {
   if (a.key == b.key) return a.raw == b.raw ? kNameExact : kNameVariant;
   const char32_t* ca = left.pool.data() + a.off;
@@ -50,9 +66,11 @@ uint8_t CompareNames(const Column& left, const Alt& a, const Column& right, cons
       same_sound = sa[i] == sb[i] && (sa[i] != 0 || ca[i] == cb[i]);
     if (same_sound) return kNameHomophone;
   }
-  char pa[kMaxPinyin], pb[kMaxPinyin];
-  const size_t na = PinyinOf(left, a, pa), nb = PinyinOf(right, b, pb);
-  if (JaroWinkler({pa, na}, {pb, nb}) >= 0.92) return kNamePinyinClose;
+  if (MayBePinyinClose(a, b)) {
+    char pa[kMaxPinyin], pb[kMaxPinyin];
+    const size_t na = PinyinOf(left, a, pa), nb = PinyinOf(right, b, pb);
+    if (JaroWinkler({pa, na}, {pb, nb}) >= kPinyinClose) return kNamePinyinClose;
+  }
   // One character different, the surname and another kept: a typo (or a sibling). In a
   // two-character name that would be a different given name altogether.
   if (a.len == b.len && a.len >= 3 && ca[0] == cb[0]) {

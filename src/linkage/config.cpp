@@ -13,7 +13,7 @@ namespace {
 const std::set<std::string> kTopLevelKeys = {
     "fields",     "blocking",       "upper",          "lower",           "em_iterations",
     "max_block_size", "threads",    "ambiguity_margin", "tf_minimum_u",  "u_sample_pairs",
-    "em_sample_pairs", "seed",      "description"};
+    "em_sample_pairs", "seed",      "description",   "training"};
 
 FieldSpec ReadField(const nlohmann::json& j, size_t index) {
   const std::string where = "第" + std::to_string(index + 1) + "个字段";
@@ -54,11 +54,14 @@ LinkageConfig LinkageConfig::FromJson(const nlohmann::json& json) {
       if (!names.insert(spec.name).second) throw std::invalid_argument("字段名重复：" + spec.name);
       config.fields.push_back(std::move(spec));
     }
-    if (json.contains("blocking")) {
-      if (!json["blocking"].is_array()) throw std::invalid_argument("分块规则 blocking 应为列表");
-      for (size_t i = 0; i < json["blocking"].size(); ++i) {
-        const auto& rule = json["blocking"][i];
-        const std::string where = "分块规则第" + std::to_string(i + 1) + "条";
+    for (const char* list : {"blocking", "training"}) {
+      if (!json.contains(list)) continue;
+      const bool blocking = std::string_view(list) == "blocking";
+      if (!json[list].is_array())
+        throw std::invalid_argument(std::string(blocking ? "分块规则" : "训练规则") + " " + list + " 应为列表");
+      for (size_t i = 0; i < json[list].size(); ++i) {
+        const auto& rule = json[list][i];
+        const std::string where = (blocking ? "分块规则第" : "训练规则第") + std::to_string(i + 1) + "条";
         if (!rule.is_array() || rule.empty())
           throw std::invalid_argument(where + "应为非空的分块键列表，如 [\"name:pinyin\", \"birth_date:year\"]");
         BlockingRule r;
@@ -71,7 +74,7 @@ LinkageConfig LinkageConfig::FromJson(const nlohmann::json& json) {
           }
           r.keys.push_back(key.get<std::string>());
         }
-        config.blocking.push_back(std::move(r));
+        (blocking ? config.blocking : config.training).push_back(std::move(r));
       }
     }
     config.upper = json.value("upper", config.upper);

@@ -25,9 +25,12 @@ struct SplitMix {
 };
 
 // u: level frequencies over random left × right pairs (all pairs when there are few). Blocks of
-// pairs have their own seeds, so the estimate does not depend on the number of threads.
+// pairs have their own seeds, so the estimate does not depend on the number of threads. Each
+// random left record meets several random right records, and a block's pairs are compared in
+// the order of the right side: the same estimate, read from memory in fewer trips.
 Table2 EstimateU(const Features& left, const Features& right, const LinkageConfig& config,
                  uint64_t& pairs) {
+  constexpr uint64_t kRightsPerLeft = 16;
   const size_t fields = config.fields.size();
   const unsigned __int128 all = static_cast<unsigned __int128>(left.records) * right.records;
   const bool exhaustive = all <= config.u_sample_pairs;
@@ -42,9 +45,16 @@ Table2 EstimateU(const Features& left, const Features& right, const LinkageConfi
       c.resize(fields);
       for (size_t f = 0; f < fields; ++f) c[f].assign(LevelsOf(config.fields[f].kind).size(), 0);
       SplitMix rng{Mix(config.seed + b * 0x9e3779b97f4a7c15ull)};
+      std::vector<std::pair<uint32_t, uint32_t>> block;  // (right, left)
+      size_t li = 0;
       for (uint64_t p = b * kBlock; p < std::min<uint64_t>(pairs, (b + 1) * kBlock); ++p) {
-        const size_t li = exhaustive ? p / right.records : rng.Below(left.records);
+        if (!exhaustive && p % kRightsPerLeft == 0) li = rng.Below(left.records);
+        if (exhaustive) li = p / right.records;
         const size_t ri = exhaustive ? p % right.records : rng.Below(right.records);
+        block.emplace_back(static_cast<uint32_t>(ri), static_cast<uint32_t>(li));
+      }
+      std::sort(block.begin(), block.end());  // one sweep over the right side's memory
+      for (const auto& [ri, li] : block) {
         CompareAll(left, li, right, ri, match);
         for (size_t f = 0; f < fields; ++f)
           if (match[f].level != kMissing) ++c[f][match[f].level];
@@ -83,22 +93,25 @@ struct Sample {
   uint64_t all_pairs = 0, records = 0;
 };
 
-// Training rules: not those keyed on a grouped field. Blocks on a phone or a guardian are full of
-// brothers and sisters, who agree on the whole household at once; u from random pairs cannot
-// explain that among non-matches, and EM would call them matches.
+// The configured training rules; by default the blocking rules not keyed on a grouped field (blocks
+// on a phone or a guardian are full of brothers and sisters, who agree on the whole household at
+// once: u from random pairs cannot explain that among non-matches, and EM would call them
+// matches) and the exact ID.
 std::vector<Session> MakeSessions(const BlockIndex& index, const LinkageConfig& config) {
   std::vector<Session> sessions;
   const size_t fields = config.fields.size();
   for (size_t r = 0; r < index.rules().size(); ++r) {
+    const Rule& rule = index.rules()[r];
     Session s;
     s.rule = r;
     s.free.assign(fields, 1);
     bool grouped = false;
-    for (const KeyPart& part : index.rules()[r].parts) {
+    for (const KeyPart& part : rule.parts) {
       s.free[part.field] = 0;
       grouped |= !config.fields[part.field].group.empty();
     }
-    if (grouped || std::count(s.free.begin(), s.free.end(), 1) == 0) continue;
+    const bool use = config.training.empty() ? rule.scoring && !grouped : rule.training;
+    if (!use || std::count(s.free.begin(), s.free.end(), 1) == 0) continue;
     s.only.assign(index.rules().size(), 0);
     s.only[r] = 1;
     sessions.push_back(std::move(s));
@@ -112,19 +125,25 @@ Patterns Sorted(const std::unordered_map<uint64_t, uint64_t>& counts) {
   return p;
 }
 
-// Left records in a seeded random order, a round of chunks at a time, until the candidates of all
-// rules reach em_sample_pairs: the same sample whatever the number of threads.
+// Runs of left records in `left_order` (neighbours share blocks, so a run reads memory that is
+// already in the cache), the runs in a seeded random order, a round of runs at a time until the
+// candidates of all rules reach em_sample_pairs: the same sample whatever the number of threads.
 Sample SampleCandidates(const Features& left, const Features& right, const BlockIndex& index,
-                        const LinkageConfig& config) {
+                        const std::vector<uint32_t>& left_order, const LinkageConfig& config) {
   Sample sample;
   sample.sessions = MakeSessions(index, config);
   const size_t sessions = sample.sessions.size();
-  std::vector<uint32_t> order(left.records);
-  std::iota(order.begin(), order.end(), 0u);
+  constexpr size_t kChunk = 64, kRound = 32;  // a chunk is one run
+  std::vector<uint32_t> runs((left.records + kChunk - 1) / kChunk);
+  std::iota(runs.begin(), runs.end(), 0u);
   SplitMix rng{config.seed ^ 0x6a09e667f3bcc908ull};
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+  for (size_t i = runs.size(); i > 1; --i) std::swap(runs[i - 1], runs[rng.Below(i)]);
+  std::vector<uint32_t> order;
+  order.reserve(left.records);
+  for (uint32_t run : runs)
+    for (size_t k = run * kChunk; k < std::min<size_t>(left.records, (run + 1) * kChunk); ++k)
+      order.push_back(left_order[k]);
 
-  constexpr size_t kChunk = 256, kRound = 16;
   const size_t fields = config.fields.size();
   struct Partial {
     std::vector<std::unordered_map<uint64_t, uint64_t>> by_session;
@@ -183,23 +202,19 @@ Sample SampleCandidates(const Features& left, const Features& right, const Block
   return sample;
 }
 
-nlohmann::json RuleJson(const BlockIndex& index, const LinkageConfig& config, size_t r) {
-  if (r < config.blocking.size()) return config.blocking[r].keys;
-  nlohmann::json keys = nlohmann::json::array();
-  for (const KeyPart& part : index.rules()[r].parts) keys.push_back(config.fields[part.field].name);
-  return keys;
-}
+nlohmann::json RuleJson(const BlockIndex& index, size_t r) { return index.rules()[r].keys; }
 
 }  // namespace
 
 Model EstimateModel(const Features& left, const Features& right, const BlockIndex& index,
-                    const LinkageConfig& config, const std::vector<nlohmann::json>& term_frequencies) {
+                    const std::vector<uint32_t>& left_order, const LinkageConfig& config,
+                    const std::vector<nlohmann::json>& term_frequencies) {
   const size_t fields = config.fields.size();
   std::vector<FieldKind> kinds;
   for (const FieldSpec& f : config.fields) kinds.push_back(f.kind);
   uint64_t u_pairs = 0;
   const Table2 u = EstimateU(left, right, config, u_pairs);
-  const Sample sample = SampleCandidates(left, right, index, config);
+  const Sample sample = SampleCandidates(left, right, index, left_order, config);
 
   // m: each session's estimate for its free fields, weighted by the matches it found.
   Table2 m_sum(fields);
@@ -219,7 +234,7 @@ Model EstimateModel(const Features& left, const Features& right, const BlockInde
       for (size_t l = 0; l < m_sum[f].size(); ++l) m_sum[f][l] += matches * em.m[f][l];
       m_weight[f] += matches;
     }
-    sessions.push_back({{"rule", RuleJson(index, config, s.rule)},
+    sessions.push_back({{"rule", RuleJson(index, s.rule)},
                         {"pairs", s.pairs},
                         {"lambda", em.lambda},
                         {"iterations", em.iterations},
@@ -232,7 +247,7 @@ Model EstimateModel(const Features& left, const Features& right, const BlockInde
     for (const LevelDef& l : levels) start_total += l.m_start;
     for (size_t l = 0; l < levels.size(); ++l)
       m[f].push_back(std::clamp(m_weight[f] > 0 ? m_sum[f][l] / m_weight[f] : levels[l].m_start / start_total,
-                                kMinProbability, 1.0 - kMinProbability));
+                                kMinM, 1.0 - kMinM));
   }
 
   Model model;
@@ -265,7 +280,7 @@ Model EstimateModel(const Features& left, const Features& right, const BlockInde
     d["fields"].push_back(std::move(field));
   }
 
-  // λ over all candidates, each pattern weighed as scoring will (groups counted once).
+  // λ from all candidates, each pattern weighed as scoring will (groups counted once).
   const Weights weights = CompileWeights(model, config);
   std::vector<double> ratios;
   ratios.reserve(sample.all.size());
@@ -281,13 +296,13 @@ Model EstimateModel(const Features& left, const Features& right, const BlockInde
     for (size_t g = 0; g < weights.group_names.size(); ++g) ratio += deductions[g];
     ratios.push_back(ratio);
   }
-  const double lambda_start =
-      sample.all_pairs == 0 ? 0.5
-                            : std::min(0.5, 0.5 * static_cast<double>(sample.records) /
-                                                static_cast<double>(sample.all_pairs));
-  const double lambda = RunLambdaEm(sample.all, ratios, lambda_start, 200);
+  // The prior is that of two records taken at random, as u is: the sampled left records against
+  // every right record (a left record has at most one match: start from 1 / right records).
+  const double all_pairs = static_cast<double>(sample.records) * static_cast<double>(right.records);
+  const double lambda = RunLambdaEm(sample.all, ratios, all_pairs, 0.5 / static_cast<double>(right.records), 200);
   model.prior_log2_odds = std::log2(lambda / (1.0 - lambda));
   d["lambda"] = lambda;
+  d["expected_matches_per_left_record"] = lambda * static_cast<double>(right.records);
   d["prior_log2_odds"] = model.prior_log2_odds;
   return model;
 }

@@ -11,8 +11,10 @@
 
 namespace tongan::linkage::internal {
 
+// `left_order`: the left records in the order of the first rule's key (see OrderByKey).
 // `term_frequencies`: per field, the values common enough to adjust for (for the model's JSON).
 Model EstimateModel(const Features& left, const Features& right, const BlockIndex& index,
-                    const LinkageConfig& config, const std::vector<nlohmann::json>& term_frequencies);
+                    const std::vector<uint32_t>& left_order, const LinkageConfig& config,
+                    const std::vector<nlohmann::json>& term_frequencies);
 
 }  // namespace tongan::linkage::internal

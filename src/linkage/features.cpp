@@ -104,8 +104,20 @@ struct Builder {
     alt.len = static_cast<uint16_t>(buffer.size());
     alt.key = HashSequence(buffer.data(), buffer.size(), kTextSeed);
     col.pool.insert(col.pool.end(), buffer.begin(), buffer.end());
-    if (col.kind == FieldKind::kName)
-      for (char32_t c : buffer) col.sounds.push_back(SyllableOf(c));
+    if (col.kind == FieldKind::kName) {
+      // The pinyin's length and letters bound its Jaro–Winkler similarity cheaply.
+      uint32_t letters = 0, length = 0;
+      for (char32_t c : buffer) {
+        const uint16_t sound = SyllableOf(c);
+        col.sounds.push_back(sound);
+        const std::string_view text = SyllableText(sound);
+        length += text.empty() ? 1 : static_cast<uint32_t>(text.size());
+        for (char l : text)
+          if (l >= 'a' && l <= 'z') letters |= 1u << (l - 'a');
+      }
+      alt.extra = static_cast<uint16_t>(std::min<uint32_t>(length, 0xFFFF));
+      alt.date = static_cast<int32_t>(letters);
+    }
     if (col.kind == FieldKind::kAddress) AddBigrams(col, alt);
     return true;
   }
@@ -266,6 +278,34 @@ void ParallelFor(size_t n, size_t chunk, int threads, const std::function<void(s
   for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
   work();
   for (std::thread& t : pool) t.join();
+}
+
+Features Permute(const Features& features, const std::vector<uint32_t>& order) {
+  Features out;
+  out.records = order.size();
+  for (const Column& from : features.columns) {
+    Column& to = out.columns.emplace_back();
+    to.kind = from.kind;
+    to.first.reserve(order.size() + 1);
+    to.first.push_back(0);
+    to.alts.reserve(from.alts.size());
+    to.pool.reserve(from.pool.size());
+    to.sounds.reserve(from.sounds.size());
+    for (uint32_t old : order) {
+      for (uint32_t a = from.first[old]; a < from.first[old + 1]; ++a) {
+        Alt alt = from.alts[a];
+        const size_t size = alt.len + (from.kind == FieldKind::kAddress ? alt.extra : 0);
+        const uint32_t off = static_cast<uint32_t>(to.pool.size());
+        to.pool.insert(to.pool.end(), from.pool.begin() + alt.off, from.pool.begin() + alt.off + size);
+        if (!from.sounds.empty())
+          to.sounds.insert(to.sounds.end(), from.sounds.begin() + alt.off, from.sounds.begin() + alt.off + size);
+        alt.off = off;
+        to.alts.push_back(alt);
+      }
+      to.first.push_back(static_cast<uint32_t>(to.alts.size()));
+    }
+  }
+  return out;
 }
 
 Features BuildFeatures(const std::vector<Record>& records, const LinkageConfig& config,

@@ -37,8 +37,9 @@ struct Alt {
   uint32_t raw = 0;     // hash of the value as written (white space removed): exact vs variant
   uint32_t off = 0;     // first normalized code point in Column::pool
   uint16_t len = 0;     // normalized code points
-  uint16_t extra = 0;   // kAddress: bigram hashes after the code points; kIdNumber: 1 = valid ID
-  int32_t date = 0;     // kDate: yyyymmdd
+  uint16_t extra = 0;   // kAddress: bigram hashes after the code points; kIdNumber: 1 = valid ID;
+                        // kName: letters of the toneless pinyin
+  int32_t date = 0;     // kDate: yyyymmdd; kName: bit i set when the pinyin has letter 'a' + i
   uint32_t tf = 0;      // term-frequency fields: right-side records holding this normalized value
   uint16_t text_pos = 0, text_len = 0;  // this alternative within the record's value (bytes)
 };
@@ -71,6 +72,10 @@ struct Features {
 // with CheckResidentId (needed on the left side only: exact-ID links need a valid ID there).
 Features BuildFeatures(const std::vector<Record>& records, const LinkageConfig& config,
                        bool validate_ids, Date today, int threads);
+
+// The same features with the records in another order: record k of the result is record
+// order[k] of `features`.
+Features Permute(const Features& features, const std::vector<uint32_t>& order);
 
 // The normalized value as text, the key of the term-frequency table in a Model: "张伟",
 // "2015-03-07", "13812345678".

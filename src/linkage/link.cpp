@@ -229,7 +229,14 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   result.stats.seconds_features = SecondsSince(start);
 
   start = Clock::now();
-  const BlockIndex index(right, CompileRules(config), threads);
+  std::vector<Rule> rules = CompileRules(config);
+  // Right records in the order of the first rule's key, left records visited in that order too:
+  // a block's records then lie together in memory, and neighbouring left records meet the same
+  // blocks while they are still in the cache.
+  const std::vector<uint32_t> right_order = OrderByKey(right, rules.front());
+  right = Permute(right, right_order);
+  const std::vector<uint32_t> left_order = OrderByKey(left, rules.front());
+  const BlockIndex index(right, std::move(rules), threads);
   std::vector<uint32_t> exact(left.records, kNone);
   ParallelFor(left.records, 4096, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) exact[i] = ExactIdMatch(left, i, right, index, config);
@@ -237,7 +244,7 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   result.stats.seconds_blocking = SecondsSince(start);
 
   start = Clock::now();
-  result.model = EstimateModel(left, right, index, config, tf);
+  result.model = EstimateModel(left, right, index, left_order, config, tf);
   const Weights weights = CompileWeights(result.model, config);
   result.stats.seconds_estimating = SecondsSince(start);
 
@@ -259,15 +266,20 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
     FieldMatch match[kMaxFields];
     double field_weights[kMaxFields], deductions[kMaxFields];
     uint64_t chunk_pairs = 0, chunk_skipped = 0;
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t k = begin; k < end; ++k) {
+      const size_t i = left_order[k];
       if (exact[i] != kNone) continue;
       index.Candidates(left, i, config.max_block_size, scratch, candidates, chunk_skipped);
       chunk_pairs += candidates.size();
       for (uint32_t ri : candidates) {
         CompareAll(left, i, right, ri, match);
         const double w = ScorePair(weights, left, right, match, field_weights, deductions);
-        bool vetoed = false;
-        for (size_t f = 0; f < config.fields.size(); ++f) vetoed |= match[f].level == veto[f];
+        bool vetoed = false, same_id = false;
+        for (size_t f = 0; f < config.fields.size(); ++f) {
+          vetoed |= match[f].level == veto[f];
+          same_id |= config.fields[f].kind == FieldKind::kIdNumber && match[f].level == kIdExact;
+        }
+        vetoed &= !same_id;  // the same resident ID: not a brother or sister, let the weight decide
         if (w > best_weight[i]) {
           if (!best_vetoed[i]) second_weight[i] = best_weight[i];
           best_weight[i] = w;
@@ -287,13 +299,14 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   ParallelFor(left.records, 1024, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       LeftResult& r = result.left[i];
+      uint32_t ri = kNone;
       if (exact[i] != kNone) {
         r.decision = Decision::kLink;
         r.method = Method::kExactId;
-        r.right = exact[i];
+        ri = exact[i];
       } else if (best[i] != kNone) {
         r.method = Method::kProbabilistic;
-        r.right = best[i];
+        ri = best[i];
         const double p = Probability(best_weight[i]);
         if (p >= config.upper) {
           const bool ambiguous = Probability(second_weight[i]) >= config.upper &&
@@ -303,9 +316,11 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
           r.decision = p >= config.lower ? Decision::kReview : Decision::kNew;
         }
       }
-      if (r.right)
-        r.explanation = MakeExplanation(weights, config, left, i, left_records[i], right, *r.right,
+      if (ri != kNone) {
+        r.right = right_order[ri];
+        r.explanation = MakeExplanation(weights, config, left, i, left_records[i], right, ri,
                                         right_records[*r.right]);
+      }
     }
   });
   for (size_t i = 0; i < left.records; ++i) {

@@ -33,6 +33,7 @@ struct FieldSpec {
   // A pair whose values of this field plainly differ is never linked automatically (review at
   // most), however well the rest agrees: brothers and sisters share guardian, phone and address,
   // and twins the birth date too, so only the child's own name and birth date tell them apart.
+  // Unless the resident IDs are the same: then the weight decides.
   bool required = false;
   // Fields describing one thing share a group ("household": guardian, phone, address). Their
   // agreements are not independent evidence (brothers and sisters agree on all of them at once),
@@ -51,6 +52,11 @@ struct BlockingRule {
 struct LinkageConfig {
   std::vector<FieldSpec> fields;
   std::vector<BlockingRule> blocking;
+  // Rules whose candidate pairs train the model, one EM session each, estimating m of the fields
+  // the rule does not block on (within a block its own keys agree by construction). Empty: the
+  // blocking rules not keyed on a grouped field, and the exact ID. "id_number" names the exact-ID
+  // rule; a training rule need not be a blocking rule.
+  std::vector<BlockingRule> training;
   double upper = 0.95;  // posterior match probability at or above which a pair links
   double lower = 0.50;  // at or above this (and below upper) a pair goes to review
   int em_iterations = 25;

@@ -7,7 +7,9 @@
 namespace tongan::linkage::internal {
 namespace {
 
-double Clamp(double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbability); }
+double Clamp(double p) { return std::clamp(p, kMinM, 1.0 - kMinM); }
+
+constexpr double kPriorMatches = 10;
 
 }  // namespace
 
@@ -22,6 +24,7 @@ EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, co
     for (const LevelDef& l : levels) total += l.m_start;
     for (const LevelDef& l : levels) r.m[f].push_back(l.m_start / total);
   }
+  const Table2 start = r.m;
   r.lambda = std::clamp(lambda_start, 1e-9, 0.5);
   Table2 log_u(fields);
   for (size_t f = 0; f < fields; ++f)
@@ -58,7 +61,9 @@ EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, co
       for (double a : acc[f]) sum += a;
       if (sum <= 0) continue;  // never observed: keep the starting m
       for (size_t l = 0; l < acc[f].size(); ++l) {
-        const double m = Clamp(acc[f][l] / sum);
+        // The starting m counts as kPriorMatches matches seen: it decides for a handful of
+        // records and vanishes among thousands.
+        const double m = Clamp((acc[f][l] + kPriorMatches * start[f][l]) / (sum + kPriorMatches));
         change = std::max(change, std::abs(m - r.m[f][l]));
         r.m[f][l] = m;
       }
@@ -72,18 +77,16 @@ EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, co
 }
 
 double RunLambdaEm(const Patterns& patterns, const std::vector<double>& pattern_log2_ratio,
-                   double lambda_start, int max_iterations) {
-  double lambda = std::clamp(lambda_start, 1e-9, 0.5);
+                   double all_pairs, double lambda_start, int max_iterations) {
+  constexpr double kLeast = 1e-15;
+  double lambda = std::clamp(lambda_start, kLeast, 0.5);
+  if (all_pairs <= 0) return lambda;
   for (int i = 0; i < max_iterations; ++i) {
     const double prior = std::log2(lambda / (1.0 - lambda));
-    double matches = 0, total = 0;
-    for (size_t p = 0; p < patterns.size(); ++p) {
-      const double count = static_cast<double>(patterns[p].second);
-      matches += count / (1.0 + std::exp2(-(prior + pattern_log2_ratio[p])));
-      total += count;
-    }
-    if (total == 0) break;
-    const double next = std::clamp(matches / total, 1e-9, 1.0 - 1e-9);
+    double matches = 0;
+    for (size_t p = 0; p < patterns.size(); ++p)
+      matches += static_cast<double>(patterns[p].second) / (1.0 + std::exp2(-(prior + pattern_log2_ratio[p])));
+    const double next = std::clamp(matches / all_pairs, kLeast, 0.5);
     const bool done = std::abs(next - lambda) < lambda * 1e-6;
     lambda = next;
     if (done) break;

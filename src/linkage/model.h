@@ -13,9 +13,11 @@
 
 namespace tongan::linkage::internal {
 
-// Probabilities are kept in [kMinProbability, 1 - kMinProbability]: a level never seen must not
-// get an infinite weight.
+// Probabilities are kept away from 0 and 1: a level never seen must not get an infinite weight.
+// m is kept further away than u: a level no match of the sample showed (a guardian who differs)
+// may still happen to a real match, and must not outweigh everything else.
 inline constexpr double kMinProbability = 1e-6;
+inline constexpr double kMinM = 1e-4;
 
 // Levels of all fields of a pair in one integer, 3 bits each (7 = missing): EM works on counts of
 // these patterns, of which there are only a few thousand distinct ones.
@@ -47,9 +49,12 @@ using Patterns = std::vector<std::pair<uint64_t, uint64_t>>;  // (packed levels,
 EmResult RunEm(const Patterns& patterns, const std::vector<FieldKind>& kinds, const Table2& u,
                const std::vector<uint8_t>& free, double lambda_start, int max_iterations);
 
-// EM for λ alone, each pattern scored by `pattern_log2_ratio` (its weight without the prior).
+// EM for λ alone, the probability that two records taken at random match: the expected matches
+// among `patterns` (candidate pairs, each scored by `pattern_log2_ratio`, its weight without the
+// prior) over `all_pairs`, the pairs they were taken from (pairs no rule proposes are taken as
+// non-matches).
 double RunLambdaEm(const Patterns& patterns, const std::vector<double>& pattern_log2_ratio,
-                   double lambda_start, int max_iterations);
+                   double all_pairs, double lambda_start, int max_iterations);
 
 // Scores with a Model. Built from Model::detail (by Link right after estimation as well).
 struct Weights {

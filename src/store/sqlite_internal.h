@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/child_json.h"
+#include "store/care_store.h"
 #include "store/department_store.h"
 #include "store/sqlite_db.h"
 
@@ -91,5 +92,7 @@ inline Child ChildFromRow(const Statement& row) {
 
 // The department-data part of the store, on the same connections.
 std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles);
+// The care-work part of the store, on the same connections.
+std::unique_ptr<CareStore> MakeCareStore(Handles& handles);
 
 }  // namespace tongan::sqlite

@@ -75,9 +75,11 @@ class SqliteStore final : public Store {
         write_mutex_(handles_->write_mutex),
         writer_(handles_->writer),
         readers_(handles_->readers),
-        departments_(sqlite::MakeDepartmentStore(*handles_)) {}
+        departments_(sqlite::MakeDepartmentStore(*handles_)),
+        care_(sqlite::MakeCareStore(*handles_)) {}
 
   DepartmentStore& departments() override { return *departments_; }
+  CareStore& care() override { return *care_; }
 
   void ScanChildren(const RegionScope& scope,
                     const std::function<void(const Child&)>& visit) override {
@@ -128,7 +130,7 @@ class SqliteStore final : public Store {
     try {
       writer_
           .Prepare("INSERT INTO users (username, display_name, role, region_code, password_hash, "
-                   "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                   "disabled, created_at, department) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(1, user.username)
           .Bind(2, user.display_name)
           .Bind(3, RoleCode(user.role))
@@ -136,6 +138,7 @@ class SqliteStore final : public Store {
           .Bind(5, user.password_hash)
           .Bind(6, int64_t{user.disabled})
           .Bind(7, NowUtcIso())
+          .Bind(8, user.department)
           .Run();
     } catch (const sqlite::Error& e) {
       if (IsUniqueViolation(e))
@@ -148,7 +151,8 @@ class SqliteStore final : public Store {
   std::vector<User> ListUsers(const RegionScope& scope) override {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
-        "SELECT id, username, display_name, role, region_code, password_hash, disabled FROM users "
+        "SELECT id, username, display_name, role, region_code, password_hash, disabled, department "
+        "FROM users "
         "WHERE region_code >= ? AND region_code < ? ORDER BY region_code, username");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
     std::vector<User> out;
@@ -185,12 +189,12 @@ class SqliteStore final : public Store {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
         "SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.password_hash, "
-        "u.disabled, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+        "u.disabled, u.department, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.token_hash = ?");
     s.Bind(1, token_hash);
     if (!s.Step()) return std::nullopt;
     User user = UserFromRow(s);
-    return std::pair{SessionRecord{user.id, s.Int(7)}, std::move(user)};
+    return std::pair{SessionRecord{user.id, s.Int(8)}, std::move(user)};
   }
 
   void TouchSession(const std::string& token_hash, int64_t expires_at) override {
@@ -454,7 +458,8 @@ class SqliteStore final : public Store {
   std::optional<User> FindUser(const std::string& condition, BindFn bind) {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
-        "SELECT id, username, display_name, role, region_code, password_hash, disabled FROM users "
+        "SELECT id, username, display_name, role, region_code, password_hash, disabled, department "
+        "FROM users "
         "WHERE " + condition);
     bind(s);
     if (!s.Step()) return std::nullopt;
@@ -471,6 +476,7 @@ class SqliteStore final : public Store {
     u.region_code = s.Text(4);
     u.password_hash = s.Text(5);
     u.disabled = s.Int(6) != 0;
+    u.department = s.Text(7);
     return u;
   }
 
@@ -534,6 +540,7 @@ class SqliteStore final : public Store {
   Connection& writer_;
   std::unique_ptr<ReaderPool>& readers_;
   std::unique_ptr<DepartmentStore> departments_;
+  std::unique_ptr<CareStore> care_;
 };
 
 }  // namespace

@@ -30,6 +30,8 @@ struct User {
   std::string region_code;
   std::string password_hash;  // Argon2id string from libsodium
   bool disabled = false;
+  std::string department;     // a department liaison's department (教育, 卫健 …), else ""
+
 };
 
 struct SessionRecord {
@@ -106,6 +108,7 @@ class StoreConflict : public std::runtime_error {
   Kind kind_;
 };
 
+class CareStore;
 class DepartmentStore;
 
 class Store {
@@ -114,6 +117,8 @@ class Store {
 
   // Imports and links of department data (store/department_store.h).
   virtual DepartmentStore& departments() = 0;
+  // Care work: ledger, visits, cases, referrals (store/care_store.h).
+  virtual CareStore& care() = 0;
 
   // Applies pending migrations; throws when a recorded migration's checksum has changed.
   virtual void Migrate() = 0;

@@ -52,8 +52,10 @@ TestDeployment::TestDeployment()
   }
 }
 
-int64_t TestDeployment::AddUser(const std::string& username, Role role, const std::string& region) {
+int64_t TestDeployment::AddUser(const std::string& username, Role role, const std::string& region,
+                                const std::string& department) {
   User user;
+  user.department = department;
   user.username = username;
   user.display_name = username;
   user.role = role;

@@ -37,7 +37,8 @@ struct TestDeployment {
   Deployment d;
   TestDeployment();
   // Creates a user with kPassword; returns its id.
-  int64_t AddUser(const std::string& username, Role role, const std::string& region);
+  int64_t AddUser(const std::string& username, Role role, const std::string& region,
+                  const std::string& department = "");
   // Inserts through the store (no API), with its class basis.
   int64_t AddChild(Child child);
 };

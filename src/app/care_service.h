@@ -1,0 +1,70 @@
+// Care work on a child (DOMAIN.md §3–5): the key-care ledger, visits and their schedule, warnings
+// and the colour class. A child's care status is derived from its record, visits, cases,
+// referrals and department findings, and recomputed whenever one of them changes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "app/audit_log.h"
+#include "app/child_service.h"
+#include "app/findings_service.h"
+#include "care/assessment.h"
+#include "care/case_flow.h"
+#include "care/visit_schedule.h"
+#include "care/warning_rules.h"
+#include "store/care_store.h"
+#include "store/store.h"
+
+namespace tongan {
+
+struct CarePolicy {
+  care::RuleSet rules;              // data/warning_rules.json, or the admin's saved version
+  care::VisitPolicy visits;         // data/care.json "visits"
+  care::CaseFlowConfig case_flow;   // data/care.json "case_flow"
+  care::AssessmentForm assessment;  // data/assessment.json
+};
+
+class CareService {
+ public:
+  CareService(Store& store, AuditLog& audit, ChildService& children, const CarePolicy& policy,
+              const std::vector<NeedRule>& need_rules, std::function<Date()> today = TodayInChina);
+
+  // Recomputes and stores the care status of one child (any change to it calls this).
+  void Recompute(int64_t child_id);
+  // Recomputes every child of a region (after the rules change, and for the demo).
+  int64_t RecomputeAll(const std::string& region_code);
+
+  // The child's care page: status, warnings, ledger history, visits, cases, referrals.
+  nlohmann::json ChildCare(const RequestContext& ctx, int64_t child_id);
+  // Ledger / colour / due lists: `view` is ledger, due (visits due within a week or overdue),
+  // or all; optional colour.
+  nlohmann::json List(const RequestContext& ctx, const std::string& view, const std::string& region,
+                      const std::string& colour, int64_t page, int64_t page_size);
+  nlohmann::json Summary(const RequestContext& ctx, const std::string& region);
+  nlohmann::json LedgerDecision(const RequestContext& ctx, int64_t child_id, bool enter,
+                                const nlohmann::json& body);
+  nlohmann::json RecordVisit(const RequestContext& ctx, int64_t child_id, const nlohmann::json& body);
+
+  nlohmann::json Rules(const RequestContext& ctx) const;
+  // Validates and saves new rules (admin); on error nothing changes and the message says why.
+  nlohmann::json SaveRules(const RequestContext& ctx, const nlohmann::json& body);
+  const care::RuleSet& rules() const;
+  const CarePolicy& policy() const { return policy_; }
+
+ private:
+  nlohmann::json Facts(const Child& child, const CareStatus& previous);
+
+  Store& store_;
+  AuditLog& audit_;
+  ChildService& children_;
+  CarePolicy policy_;
+  std::shared_ptr<const care::RuleSet> rules_;
+  mutable std::mutex rules_mutex_;
+  const std::vector<NeedRule>& need_rules_;
+  std::function<Date()> today_;
+};
+
+}  // namespace tongan

@@ -1,0 +1,84 @@
+#include "http/care_routes.h"
+
+#include "http/params.h"
+
+namespace tongan {
+namespace {
+
+int64_t Id(ApiRequest& req) { return IntParam(req.params, "id", 0); }
+int64_t Page(ApiRequest& req) { return IntParam(req.query, "page", 1); }
+int64_t PageSize(ApiRequest& req) { return IntParam(req.query, "page_size", 20); }
+const nlohmann::json& Body(ApiRequest& req) {
+  if (!req.body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
+  return req.body;
+}
+
+}  // namespace
+
+void AddCareRoutes(Router& router, CareService& care, CaseService& cases, ReferralService& referrals) {
+  router.Add({"GET", "/api/care", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.List(*req.ctx, TextParam(req.query, "view").empty() ? "ledger" : TextParam(req.query, "view"),
+                                                  TextParam(req.query, "region"), TextParam(req.query, "colour"),
+                                                  Page(req), PageSize(req))};
+              }});
+  router.Add({"GET", "/api/care/summary", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.Summary(*req.ctx, TextParam(req.query, "region"))};
+              }});
+  router.Add({"GET", "/api/care/rules", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.Rules(*req.ctx)};
+              }});
+  router.Add({"PUT", "/api/care/rules", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.SaveRules(*req.ctx, req.body)};
+              }});
+  router.Add({"GET", "/api/children/{id}/care", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.ChildCare(*req.ctx, Id(req))};
+              }});
+  router.Add({"POST", "/api/children/{id}/ledger/enter", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.LedgerDecision(*req.ctx, Id(req), true, Body(req))};
+              }});
+  router.Add({"POST", "/api/children/{id}/ledger/leave", true, [&care](ApiRequest& req) {
+                return ApiResponse{200, care.LedgerDecision(*req.ctx, Id(req), false, Body(req))};
+              }});
+  router.Add({"POST", "/api/children/{id}/visits", true, [&care](ApiRequest& req) {
+                return ApiResponse{201, care.RecordVisit(*req.ctx, Id(req), Body(req))};
+              }});
+  router.Add({"GET", "/api/children/{id}/cases", true, [&cases](ApiRequest& req) {
+                return ApiResponse{200, cases.ChildCases(*req.ctx, Id(req))};
+              }});
+  router.Add({"GET", "/api/children/{id}/referrals", true, [&referrals](ApiRequest& req) {
+                return ApiResponse{200, referrals.ChildReferrals(*req.ctx, Id(req))};
+              }});
+
+  router.Add({"GET", "/api/case-meta", true, [&cases](ApiRequest& req) {
+                return ApiResponse{200, cases.Meta(*req.ctx)};
+              }});
+  router.Add({"GET", "/api/cases", true, [&cases](ApiRequest& req) {
+                return ApiResponse{200, cases.List(*req.ctx, TextParam(req.query, "stage"),
+                                                   TextParam(req.query, "overdue") == "1",
+                                                   TextParam(req.query, "mine") == "1", Page(req), PageSize(req))};
+              }});
+  router.Add({"POST", "/api/cases", true, [&cases](ApiRequest& req) {
+                return ApiResponse{201, cases.Create(*req.ctx, Body(req))};
+              }});
+  router.Add({"GET", "/api/cases/{id}", true, [&cases](ApiRequest& req) {
+                return ApiResponse{200, cases.Get(*req.ctx, Id(req))};
+              }});
+  router.Add({"POST", "/api/cases/{id}/actions", true, [&cases](ApiRequest& req) {
+                return ApiResponse{200, cases.Act(*req.ctx, Id(req), Body(req))};
+              }});
+
+  router.Add({"GET", "/api/referrals", true, [&referrals](ApiRequest& req) {
+                return ApiResponse{200, referrals.List(*req.ctx, TextParam(req.query, "status"))};
+              }});
+  router.Add({"POST", "/api/referrals", true, [&referrals](ApiRequest& req) {
+                return ApiResponse{201, referrals.Create(*req.ctx, Body(req))};
+              }});
+  router.Add({"GET", "/api/referrals/{id}", true, [&referrals](ApiRequest& req) {
+                return ApiResponse{200, referrals.Get(*req.ctx, Id(req))};
+              }});
+  router.Add({"POST", "/api/referrals/{id}/actions", true, [&referrals](ApiRequest& req) {
+                return ApiResponse{200, referrals.Act(*req.ctx, Id(req), Body(req))};
+              }});
+}
+
+}  // namespace tongan
