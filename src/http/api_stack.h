@@ -6,6 +6,7 @@
 #include "app/care_service.h"
 #include "app/case_service.h"
 #include "app/referral_service.h"
+#include "app/transfer_service.h"
 #include "app/auth.h"
 #include "app/child_service.h"
 #include "app/deployment.h"
@@ -31,11 +32,12 @@ struct ApiStack {
         findings(*d.store, audit, children, profiles, d.need_rules),
         care(*d.store, audit, children, d.care, d.need_rules),
         cases(*d.store, audit, care),
-        referrals(*d.store, audit, care, children) {
+        referrals(*d.store, audit, care, children),
+        transfers(*d.store, audit, children, care, d.regions) {
     children.OnChange([this](int64_t id) { care.Recompute(id); });
     AddApiRoutes(router, auth, children, users);
     AddDepartmentRoutes(router, imports, links, findings);
-    AddCareRoutes(router, care, cases, referrals);
+    AddCareRoutes(router, care, cases, referrals, transfers);
   }
 
   AuditLog audit;
@@ -49,6 +51,7 @@ struct ApiStack {
   CareService care;
   CaseService cases;
   ReferralService referrals;
+  TransferService transfers;
   Router router;
 };
 

@@ -15,7 +15,8 @@ const nlohmann::json& Body(ApiRequest& req) {
 
 }  // namespace
 
-void AddCareRoutes(Router& router, CareService& care, CaseService& cases, ReferralService& referrals) {
+void AddCareRoutes(Router& router, CareService& care, CaseService& cases, ReferralService& referrals,
+                   TransferService& transfers) {
   router.Add({"GET", "/api/care", true, [&care](ApiRequest& req) {
                 return ApiResponse{200, care.List(*req.ctx, TextParam(req.query, "view").empty() ? "ledger" : TextParam(req.query, "view"),
                                                   TextParam(req.query, "region"), TextParam(req.query, "colour"),
@@ -78,6 +79,31 @@ void AddCareRoutes(Router& router, CareService& care, CaseService& cases, Referr
               }});
   router.Add({"POST", "/api/referrals/{id}/actions", true, [&referrals](ApiRequest& req) {
                 return ApiResponse{200, referrals.Act(*req.ctx, Id(req), Body(req))};
+              }});
+
+  router.Add({"GET", "/api/children/{id}/moves", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.ChildMoves(*req.ctx, Id(req))};
+              }});
+  router.Add({"POST", "/api/children/{id}/transfers", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{201, transfers.RequestTransfer(*req.ctx, Id(req), Body(req))};
+              }});
+  router.Add({"GET", "/api/transfers", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.Transfers(*req.ctx, TextParam(req.query, "direction"))};
+              }});
+  router.Add({"POST", "/api/transfers/{id}/accept", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.AcceptTransfer(*req.ctx, Id(req), Body(req))};
+              }});
+  router.Add({"POST", "/api/transfers/{id}/reject", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.RejectTransfer(*req.ctx, Id(req), Body(req))};
+              }});
+  router.Add({"POST", "/api/children/{id}/pushes", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{201, transfers.Push(*req.ctx, Id(req), Body(req))};
+              }});
+  router.Add({"GET", "/api/pushes", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.Pushes(*req.ctx, TextParam(req.query, "direction"))};
+              }});
+  router.Add({"POST", "/api/pushes/{id}/reply", true, [&transfers](ApiRequest& req) {
+                return ApiResponse{200, transfers.ReplyPush(*req.ctx, Id(req), Body(req))};
               }});
 }
 

@@ -1,13 +1,9 @@
 #include "linkage/blocking.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cstdio>
 #include <stdexcept>
 
 namespace tongan::linkage::internal {
-std::atomic<uint64_t> g_rule_counts[16];
-struct Dump { ~Dump() { for (int i = 0; i < 16; ++i) if (g_rule_counts[i]) fprintf(stderr, "rule %d: %llu\n", i, (unsigned long long)g_rule_counts[i].load()); } } g_dump;
 namespace {
 
 constexpr size_t kMaxKeysPerRecord = 64;
@@ -20,6 +16,7 @@ constexpr TransformName kTransforms[] = {
     {"pinyin", Transform::kPinyin},       {"surname_pinyin", Transform::kSurnamePinyin},
     {"given_pinyin", Transform::kGivenPinyin}, {"year", Transform::kYear},
     {"year_month", Transform::kYearMonth}, {"month_day", Transform::kMonthDay},
+    {"year_day", Transform::kYearDay},     {"year_unordered_month_day", Transform::kYearMonthDaySet},
 };
 
 bool Applies(Transform t, FieldKind kind) {
@@ -30,7 +27,9 @@ bool Applies(Transform t, FieldKind kind) {
     case Transform::kGivenPinyin: return kind == FieldKind::kName;
     case Transform::kYear:
     case Transform::kYearMonth:
-    case Transform::kMonthDay: return kind == FieldKind::kDate;
+    case Transform::kMonthDay:
+    case Transform::kYearDay:
+    case Transform::kYearMonthDaySet: return kind == FieldKind::kDate;
     case Transform::kFirst:
     case Transform::kLast: return kind != FieldKind::kDate;
   }
@@ -78,7 +77,7 @@ KeyPart ParseKeyPart(std::string_view key, const std::vector<FieldSpec>& fields)
   if (!known)
     throw std::invalid_argument("分块键的转换未知：" + std::string(key) +
                                 "（可用：pinyin、surname_pinyin、given_pinyin、year、year_month、"
-                                "month_day、firstN、lastN）");
+                                "month_day、year_day、year_unordered_month_day、firstN、lastN）");
   if (!Applies(part.transform, it->kind))
     throw std::invalid_argument("分块键的转换不适用于该字段的类型：" + std::string(key));
   return part;
@@ -137,6 +136,14 @@ uint64_t PartHash(const Column& column, const Alt& alt, const KeyPart& part) {
     case Transform::kYear: return Salted(static_cast<uint64_t>(alt.date / 10000), salt);
     case Transform::kYearMonth: return Salted(static_cast<uint64_t>(alt.date / 100), salt);
     case Transform::kMonthDay: return Salted(static_cast<uint64_t>(alt.date % 10000), salt);
+    case Transform::kYearDay:
+      return Salted(static_cast<uint64_t>(alt.date / 10000 * 100 + alt.date % 100), salt);
+    case Transform::kYearMonthDaySet: {
+      const int month = alt.date / 100 % 100, day = alt.date % 100;
+      return Salted(static_cast<uint64_t>(alt.date / 10000 * 10000 + std::min(month, day) * 100 +
+                                          std::max(month, day)),
+                    salt);
+    }
     case Transform::kFirst:
       return alt.len >= part.n ? HashSequence(column.pool.data() + alt.off, part.n, salt) : 0;
     case Transform::kLast:
@@ -244,7 +251,6 @@ void BlockIndex::Candidates(const Features& left, size_t li, size_t max_block_si
       }
       out.insert(out.end(), tables_[r].ids.begin() + s->start,
                  tables_[r].ids.begin() + s->start + s->count);
-      if (rules == nullptr) g_rule_counts[r] += s->count;
     }
   }
   std::sort(out.begin(), out.end());

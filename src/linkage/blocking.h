@@ -20,6 +20,8 @@ enum class Transform {
   kYear,
   kYearMonth,
   kMonthDay,
+  kYearDay,          // a month written wrong keeps year and day
+  kYearMonthDaySet,  // year, and month and day in either order: day and month swapped
   kFirst,  // first n code points
   kLast,   // last n code points
 };

@@ -43,8 +43,9 @@ struct FieldSpec {
 
 // A blocking rule: records are compared only when all keys of at least one rule agree. A key is
 // "field" or "field:transform"; transforms: pinyin (full pinyin of a name), surname_pinyin,
-// given_pinyin, year, year_month, month_day, last4 (last 4 characters), first3; in general firstN
-// and lastN for N from 1 to 32.
+// given_pinyin, year, year_month, month_day, year_day, year_unordered_month_day (year, and month
+// and day in either order: finds a date with day and month swapped), last4 (last 4 characters),
+// first3; in general firstN and lastN for N from 1 to 32.
 struct BlockingRule {
   std::vector<std::string> keys;
 };

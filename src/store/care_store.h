@@ -82,6 +82,30 @@ struct Referral {
   std::string updated_at;
 };
 
+struct Transfer {
+  int64_t id = 0;
+  int64_t child_id = 0;
+  std::string from_region;
+  std::string to_county;
+  std::string reason;
+  std::string status;  // pending accepted rejected
+  std::string reply;
+  std::string to_region;
+  std::string created_at, created_by_name, decided_at, decided_by_name;
+};
+
+struct Push {
+  int64_t id = 0;
+  int64_t child_id = 0;
+  std::string from_region;
+  std::string to_county;
+  std::string kind;
+  std::string note;
+  std::string status;  // sent received accepted rejected
+  std::string reply;
+  std::string created_at, created_by_name, replied_at, replied_by_name;
+};
+
 struct CareListQuery {
   std::string region_code;  // within the scope; "" = the scope
   bool ledger_only = false;
@@ -143,6 +167,21 @@ class CareStore {
   virtual std::vector<Referral> ListReferrals(const RegionScope& scope, const std::string& department,
                                               const std::string& status) = 0;
   virtual std::vector<Referral> ChildReferrals(const RegionScope& scope, int64_t child_id) = 0;
+
+  // Transfers of a child's file to another county, and pushes to the registration place. Lists:
+  // outgoing = the child is in `scope`; incoming = addressed to a county under `scope`.
+  virtual int64_t CreateTransfer(Transfer& transfer) = 0;
+  virtual std::optional<Transfer> GetTransfer(int64_t id) = 0;
+  virtual std::vector<Transfer> ListTransfers(const RegionScope& scope, bool incoming) = 0;
+  virtual std::vector<Transfer> ChildTransfers(int64_t child_id) = 0;
+  // Refuses (false) unless the transfer is still pending.
+  virtual bool RejectTransfer(int64_t id, const std::string& reply, const std::string& by_name) = 0;
+  virtual int64_t CreatePush(Push& push) = 0;
+  virtual std::optional<Push> GetPush(int64_t id) = 0;
+  virtual std::vector<Push> ListPushes(const RegionScope& scope, bool incoming) = 0;
+  virtual std::vector<Push> ChildPushes(int64_t child_id) = 0;
+  virtual bool ReplyPush(int64_t id, const std::string& expected_status, const std::string& status,
+                         const std::string& reply, const std::string& by_name) = 0;
 
   // Policy saved from the UI (e.g. "warning_rules"), overriding the shipped data file.
   virtual std::optional<std::string> GetSetting(const std::string& key) = 0;

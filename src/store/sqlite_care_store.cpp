@@ -412,6 +412,91 @@ class SqliteCareStore final : public CareStore {
     return out;
   }
 
+  int64_t CreateTransfer(Transfer& t) override {
+    std::lock_guard lock(h_.write_mutex);
+    t.created_at = NowUtcIso();
+    t.status = "pending";
+    h_.writer
+        .Prepare("INSERT INTO transfers (child_id, province_code, from_region, to_county, reason, status, "
+                 "reply, to_region, created_at, created_by_name, decided_at, decided_by_name) "
+                 "VALUES (?, ?, ?, ?, ?, 'pending', '', '', ?, ?, '', '')")
+        .Bind(1, t.child_id).Bind(2, Province(t.from_region)).Bind(3, t.from_region).Bind(4, t.to_county)
+        .Bind(5, t.reason).Bind(6, t.created_at).Bind(7, t.created_by_name)
+        .Run();
+    t.id = h_.writer.LastInsertId();
+    return t.id;
+  }
+
+  std::optional<Transfer> GetTransfer(int64_t id) override {
+    auto rows = Transfers("id = ?", [&](Statement& s) { s.Bind(1, id); });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  std::vector<Transfer> ListTransfers(const RegionScope& scope, bool incoming) override {
+    const std::string column = incoming ? "to_county" : "from_region";
+    return Transfers(column + " >= ? AND " + column + " < ? ORDER BY id DESC", [&](Statement& s) {
+      s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
+    });
+  }
+
+  std::vector<Transfer> ChildTransfers(int64_t child_id) override {
+    return Transfers("child_id = ? ORDER BY id DESC", [&](Statement& s) { s.Bind(1, child_id); });
+  }
+
+  bool RejectTransfer(int64_t id, const std::string& reply, const std::string& by_name) override {
+    std::lock_guard lock(h_.write_mutex);
+    h_.writer
+        .Prepare("UPDATE transfers SET status = 'rejected', reply = ?, decided_at = ?, decided_by_name = ? "
+                 "WHERE id = ? AND status = 'pending'")
+        .Bind(1, reply).Bind(2, NowUtcIso()).Bind(3, by_name).Bind(4, id)
+        .Run();
+    return h_.writer.Changes() == 1;
+  }
+
+  int64_t CreatePush(Push& p) override {
+    std::lock_guard lock(h_.write_mutex);
+    p.created_at = NowUtcIso();
+    p.status = "sent";
+    h_.writer
+        .Prepare("INSERT INTO pushes (child_id, province_code, from_region, to_county, kind, note, status, "
+                 "reply, created_at, created_by_name, replied_at, replied_by_name) "
+                 "VALUES (?, ?, ?, ?, ?, ?, 'sent', '', ?, ?, '', '')")
+        .Bind(1, p.child_id).Bind(2, Province(p.from_region)).Bind(3, p.from_region).Bind(4, p.to_county)
+        .Bind(5, p.kind).Bind(6, p.note).Bind(7, p.created_at).Bind(8, p.created_by_name)
+        .Run();
+    p.id = h_.writer.LastInsertId();
+    return p.id;
+  }
+
+  std::optional<Push> GetPush(int64_t id) override {
+    auto rows = Pushes("id = ?", [&](Statement& s) { s.Bind(1, id); });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  std::vector<Push> ListPushes(const RegionScope& scope, bool incoming) override {
+    const std::string column = incoming ? "to_county" : "from_region";
+    return Pushes(column + " >= ? AND " + column + " < ? ORDER BY id DESC", [&](Statement& s) {
+      s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
+    });
+  }
+
+  std::vector<Push> ChildPushes(int64_t child_id) override {
+    return Pushes("child_id = ? ORDER BY id DESC", [&](Statement& s) { s.Bind(1, child_id); });
+  }
+
+  bool ReplyPush(int64_t id, const std::string& expected_status, const std::string& status,
+                 const std::string& reply, const std::string& by_name) override {
+    std::lock_guard lock(h_.write_mutex);
+    h_.writer
+        .Prepare("UPDATE pushes SET status = ?, reply = ?, replied_at = ?, replied_by_name = ? "
+                 "WHERE id = ? AND status = ?")
+        .Bind(1, status).Bind(2, reply).Bind(3, NowUtcIso()).Bind(4, by_name).Bind(5, id).Bind(6, expected_status)
+        .Run();
+    return h_.writer.Changes() == 1;
+  }
+
   std::optional<std::string> GetSetting(const std::string& key) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare("SELECT value FROM settings WHERE key = ?");
@@ -427,6 +512,34 @@ class SqliteCareStore final : public CareStore {
   }
 
  private:
+  template <typename BindFn>
+  std::vector<Transfer> Transfers(const std::string& where, BindFn bind) {
+    auto reader = h_.readers->Acquire();
+    auto s = reader->Prepare(
+        "SELECT id, child_id, from_region, to_county, reason, status, reply, to_region, created_at, "
+        "created_by_name, decided_at, decided_by_name FROM transfers WHERE " + where);
+    bind(s);
+    std::vector<Transfer> out;
+    while (s.Step())
+      out.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7),
+                     s.Text(8), s.Text(9), s.Text(10), s.Text(11)});
+    return out;
+  }
+
+  template <typename BindFn>
+  std::vector<Push> Pushes(const std::string& where, BindFn bind) {
+    auto reader = h_.readers->Acquire();
+    auto s = reader->Prepare(
+        "SELECT id, child_id, from_region, to_county, kind, note, status, reply, created_at, "
+        "created_by_name, replied_at, replied_by_name FROM pushes WHERE " + where);
+    bind(s);
+    std::vector<Push> out;
+    while (s.Step())
+      out.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7),
+                     s.Text(8), s.Text(9), s.Text(10), s.Text(11)});
+    return out;
+  }
+
   void WriteCaseEvent(const CaseRecord& c, const CaseEvent& e, const Actor& actor) {
     h_.writer
         .Prepare("INSERT INTO case_events (case_id, province_code, at, user_id, username, kind, "

@@ -350,6 +350,48 @@ class SqliteStore final : public Store {
     return changes;
   }
 
+  bool AcceptTransfer(int64_t transfer_id, Child& moved, uint32_t class_basis, const Actor& actor,
+                      const std::string& by_name) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    auto pending = writer_.Prepare("SELECT child_id FROM transfers WHERE id = ? AND status = 'pending'");
+    pending.Bind(1, transfer_id);
+    if (!pending.Step() || pending.Int(0) != moved.id) return false;
+    const std::optional<Child> stored = GetChildOn(writer_, RegionScope{""}, moved.id);
+    if (!stored) return false;
+    std::vector<FieldChange> changes;
+    for (auto& d : DiffChildren(*stored, moved))
+      changes.push_back({std::move(d.field), std::move(d.old_value), std::move(d.new_value)});
+    const std::string now = NowUtcIso();
+    auto update = writer_.Prepare(
+        "UPDATE children SET province_code = ?, region_code = ?, id_number = ?, name = ?, sex = ?, "
+        "birth_date = ?, residence_since = ?, hukou_region_code = ?, class_basis = ?, doc = ?, "
+        "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?");
+    BindChildColumns(update, moved, class_basis).Bind(11, now).Bind(12, actor.user_id).Bind(13, moved.id).Run();
+    AppendHistory(moved, actor, changes);
+    // The file moves with the child: the new county sees its visits, cases and referrals.
+    for (const char* table : {"visits", "cases", "referrals", "care_status"}) {
+      writer_.Prepare(std::string("UPDATE ") + table + " SET region_code = ?, province_code = ? WHERE " +
+                      "child_id = ?")
+          .Bind(1, moved.region_code)
+          .Bind(2, ProvinceOf(moved))
+          .Bind(3, moved.id)
+          .Run();
+    }
+    writer_
+        .Prepare("UPDATE transfers SET status = 'accepted', to_region = ?, decided_at = ?, "
+                 "decided_by_name = ? WHERE id = ?")
+        .Bind(1, moved.region_code)
+        .Bind(2, now)
+        .Bind(3, by_name)
+        .Bind(4, transfer_id)
+        .Run();
+    tx.Commit();
+    moved.version = stored->version + 1;
+    moved.updated_at = now;
+    return true;
+  }
+
   std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) override {
     auto reader = readers_->Acquire();
     if (!GetChildOn(*reader, scope, id)) return {};

@@ -158,6 +158,11 @@ class Store {
                                                               int64_t expected_version,
                                                               uint32_t class_basis,
                                                               const Actor& actor) = 0;
+  // Moves a child to `moved.region_code` (another county) for an accepted transfer, in one
+  // transaction: the record (with history), its care records' regions, and the transfer's state.
+  // False when the transfer is no longer pending.
+  virtual bool AcceptTransfer(int64_t transfer_id, Child& moved, uint32_t class_basis,
+                              const Actor& actor, const std::string& by_name) = 0;
   virtual std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) = 0;
   virtual int64_t CountChildren() = 0;
   // Visits every child in scope (linkage reads a county's registry this way).

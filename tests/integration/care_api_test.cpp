@@ -24,6 +24,7 @@ class CareApiTest : public ::testing::Test {
     env_.AddUser("edu", Role::kDepartmentLiaison, "410402", "教育");
     env_.AddUser("health", Role::kDepartmentLiaison, "410402", "卫健");
     env_.AddUser("admin", Role::kAdmin, "410402");
+    env_.AddUser("hukou_county", Role::kCountyCivilAffairs, "410422");  // where the children are registered
     Child alone = MakeChild("王小明", kVillageA, 1);
     child_ = env_.AddChild(alone);
     other_ = env_.AddChild(MakeChild("李小红", kVillageB, 2));
@@ -288,6 +289,68 @@ TEST_F(CareApiTest, InvalidRulesAreRefusedWithTheReasonAndNothingChanges) {
   const auto saved = client_->Put("/api/care/rules", before, admin);
   ASSERT_EQ(saved.status, 200) << saved.body;
   EXPECT_EQ(saved.Json()["recomputed"], 2);
+}
+
+TEST_F(CareApiTest, AMovedChildsFileGoesToTheReceivingCountyOnlyOnceAccepted) {
+  const std::string county = Login("county"), receiver = Login("county_b");
+  const std::string child = "/api/children/" + std::to_string(child_);
+  ASSERT_EQ(client_->Post(child + "/visits", Visit("good"), Login("director_a")).status, 201);
+  EXPECT_EQ(client_->Post(child + "/transfers", {{"to_county", "410402"}, {"reason", "x"}}, county).status, 400);
+  const auto sent = client_->Post(child + "/transfers", {{"to_county", "410403"}, {"reason", "随父母迁居卫东区"}}, county);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(Code(client_->Post(child + "/transfers", {{"to_county", "410403"}, {"reason", "再次"}}, county)),
+            "transfer_pending");
+  const int64_t id = sent.Json()["id"];
+  const std::string transfer = "/api/transfers/" + std::to_string(id);
+
+  // Until accepted the file stays where it is; the receiver sees only what it needs to decide.
+  EXPECT_EQ(client_->Get(child, receiver).status, 404);
+  const auto incoming = client_->Get("/api/transfers?direction=incoming", receiver).Json();
+  ASSERT_EQ(incoming.size(), 1u);
+  EXPECT_EQ(incoming[0]["child"]["name"], "王小明");
+  EXPECT_NE(incoming[0]["child"]["id_number"].get<std::string>().find("****"), std::string::npos);
+  EXPECT_EQ(client_->Post(transfer + "/accept", {{"region_code", kOtherCountyVillage}, {"address", "x"}}, county).status, 404);
+  EXPECT_EQ(client_->Post(transfer + "/accept", {{"region_code", kVillageA}, {"address", "x"}}, receiver).Json()["error"]["field"],
+            "region_code");
+
+  const auto accepted = client_->Post(transfer + "/accept", {{"region_code", kOtherCountyVillage}, {"address", "卫东区建设路1号"}}, receiver);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.Json()["status"], "accepted");
+  EXPECT_EQ(client_->Post(transfer + "/reject", {{"reply", "晚了"}}, receiver).status, 409);
+  EXPECT_EQ(client_->Get(child, county).status, 404);
+  const auto moved = client_->Get(child, receiver);
+  ASSERT_EQ(moved.status, 200);
+  EXPECT_EQ(moved.Json()["region_code"], kOtherCountyVillage);
+  EXPECT_EQ(client_->Get(child + "/care", receiver).Json()["visits"].size(), 1u);  // the file came along
+  bool logged = false;
+  for (const auto& h : client_->Get(child + "/history", receiver).Json()) logged |= h["field"] == "region_code";
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(CareApiTest, PushesReachTheRegistrationPlaceAndItsReplyIsTracked) {
+  const std::string county = Login("county"), hukou = Login("hukou_county");
+  const std::string child = "/api/children/" + std::to_string(child_);
+  EXPECT_EQ(client_->Post(child + "/pushes", {{"kind", "mansion"}}, county).Json()["error"]["field"], "kind");
+  const auto sent = client_->Post(child + "/pushes", {{"kind", "dibao"}, {"note", "父母均无劳动能力"}}, county);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(sent.Json()["to_county"], "410422");
+  EXPECT_EQ(Code(client_->Post(child + "/pushes", {{"kind", "dibao"}}, county)), "push_pending");
+  const int64_t id = sent.Json()["id"];
+  const std::string push = "/api/pushes/" + std::to_string(id);
+
+  EXPECT_EQ(client_->Get("/api/pushes?direction=incoming", Login("county_b")).Json().size(), 0u);
+  const auto incoming = client_->Get("/api/pushes?direction=incoming", hukou).Json();
+  ASSERT_EQ(incoming.size(), 1u);
+  EXPECT_EQ(incoming[0]["kind_name"], "最低生活保障申请");
+  EXPECT_EQ(client_->Post(push + "/reply", {{"status", "accepted"}}, hukou).status, 400);  // needs a reply
+  EXPECT_EQ(client_->Post(push + "/reply", {{"status", "received"}}, county).status, 404);
+  ASSERT_EQ(client_->Post(push + "/reply", {{"status", "received"}}, hukou).status, 200);
+  ASSERT_EQ(client_->Post(push + "/reply", {{"status", "accepted"}, {"reply", "已受理，纳入低保审核"}}, hukou).status, 200);
+  EXPECT_EQ(Code(client_->Post(push + "/reply", {{"status", "rejected"}, {"reply", "改"}}, hukou)), "push_answered");
+  const auto moves = client_->Get(child + "/moves", county).Json();
+  ASSERT_EQ(moves["pushes"].size(), 1u);
+  EXPECT_EQ(moves["pushes"][0]["status"], "accepted");
+  EXPECT_EQ(moves["pushes"][0]["reply"], "已受理，纳入低保审核");
 }
 
 }  // namespace
