@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/request_body.h"
 #include "app/scope.h"
 #include "core/child_json.h"
 #include "core/classification.h"
@@ -19,25 +20,6 @@ int DaysBetween(Date from, Date to) {
 // "2026-11-23T08:00:00Z" → 2026-11-23.
 std::optional<Date> DateOfTimestamp(const std::string& iso) {
   return iso.size() >= 10 ? ParseIsoDate(iso.substr(0, 10)) : std::nullopt;
-}
-
-std::string TextField(const json& body, const char* key, size_t max_bytes, bool required) {
-  if (!body.contains(key) || body[key].is_null()) {
-    if (required) throw ApiError(400, "missing_field", std::string("缺少 ") + key, key);
-    return "";
-  }
-  if (!body[key].is_string()) throw ApiError(400, "invalid_field", std::string(key) + " 应为文字", key);
-  std::string v = body[key].get<std::string>();
-  if (required && v.empty()) throw ApiError(400, "missing_field", std::string("请填写 ") + key, key);
-  if (v.size() > max_bytes) throw ApiError(400, "invalid_field", std::string(key) + " 过长", key);
-  return v;
-}
-
-void RejectUnknown(const json& body, std::initializer_list<const char*> known) {
-  if (!body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
-  for (const auto& [key, value] : body.items())
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
-      throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
 }
 
 }  // namespace
@@ -318,8 +300,8 @@ json CareService::Summary(const RequestContext& ctx, const std::string& region) 
 
 json CareService::LedgerDecision(const RequestContext& ctx, int64_t child_id, bool enter, const json& body) {
   Require(PermissionsOf(ctx.user.role).record_visits, "调整重点关爱台账");
-  RejectUnknown(body, {"reason"});
-  const std::string reason = TextField(body, "reason", 2000, true);
+  RejectUnknownFields(body, {"reason"});
+  const std::string reason = BodyText(body, "reason", 2000, true);
   const RegionScope scope = ScopeOf(ctx.user);
   if (!store_.GetChild(scope, child_id)) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
   Recompute(child_id);
@@ -342,18 +324,18 @@ json CareService::LedgerDecision(const RequestContext& ctx, int64_t child_id, bo
 
 json CareService::RecordVisit(const RequestContext& ctx, int64_t child_id, const json& body) {
   Require(PermissionsOf(ctx.user.role).record_visits, "记录走访");
-  RejectUnknown(body, {"visit_date", "seen", "guardianship", "schooling", "health", "safety_concern",
+  RejectUnknownFields(body, {"visit_date", "seen", "guardianship", "schooling", "health", "safety_concern",
                        "needs", "notes"});
   const RegionScope scope = ScopeOf(ctx.user);
   const auto child = store_.GetChild(scope, child_id);
   if (!child) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
-  const std::string date_text = TextField(body, "visit_date", 10, true);
+  const std::string date_text = BodyText(body, "visit_date", 10, true);
   const auto date = ParseIsoDate(date_text);
   if (!date) throw ApiError(400, "invalid_field", "走访日期格式应为 YYYY-MM-DD", "visit_date");
   if (*date > today_()) throw ApiError(400, "invalid_field", "走访日期不能晚于今天", "visit_date");
   if (*date < child->birth_date) throw ApiError(400, "invalid_field", "走访日期早于儿童出生日期", "visit_date");
   static const std::vector<std::string> kGuardianship = {"good", "fair", "poor", "none"};
-  const std::string guardianship = TextField(body, "guardianship", 10, true);
+  const std::string guardianship = BodyText(body, "guardianship", 10, true);
   if (std::find(kGuardianship.begin(), kGuardianship.end(), guardianship) == kGuardianship.end())
     throw ApiError(400, "invalid_field", "监护状况应为 good、fair、poor 或 none", "guardianship");
   json seen = json::array();
@@ -389,11 +371,11 @@ json CareService::RecordVisit(const RequestContext& ctx, int64_t child_id, const
   v.visitor_name = ctx.user.display_name;
   v.doc = json{{"seen", seen},
                {"guardianship", guardianship},
-               {"schooling", TextField(body, "schooling", 1000, false)},
-               {"health", TextField(body, "health", 1000, false)},
+               {"schooling", BodyText(body, "schooling", 1000, false)},
+               {"health", BodyText(body, "health", 1000, false)},
                {"safety_concern", safety},
                {"needs", needs},
-               {"notes", TextField(body, "notes", 4000, false)}}
+               {"notes", BodyText(body, "notes", 4000, false)}}
               .dump();
   store_.care().AddVisit(v);
   Recompute(child_id);

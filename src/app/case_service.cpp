@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/request_body.h"
 #include "app/scope.h"
 #include "store/care_store.h"
 
@@ -10,25 +11,6 @@ namespace {
 
 using nlohmann::json;
 using care::CaseStage;
-
-std::string Text(const json& body, const char* key, size_t max_bytes, bool required) {
-  if (!body.contains(key) || body[key].is_null() ||
-      (body[key].is_string() && body[key].get<std::string>().empty())) {
-    if (required) throw ApiError(400, "missing_field", std::string("请填写 ") + key, key);
-    return "";
-  }
-  if (!body[key].is_string()) throw ApiError(400, "invalid_field", std::string(key) + " 应为文字", key);
-  std::string v = body[key].get<std::string>();
-  if (v.size() > max_bytes) throw ApiError(400, "invalid_field", std::string(key) + " 过长", key);
-  return v;
-}
-
-void OnlyKeys(const json& body, std::initializer_list<const char*> known) {
-  if (!body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
-  for (const auto& [key, value] : body.items())
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
-      throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
-}
 
 int DaysBetween(Date from, Date to) {
   return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
@@ -140,31 +122,31 @@ json CaseService::View(const RequestContext& ctx, const CaseRecord& c, bool with
 
 json CaseService::Create(const RequestContext& ctx, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "建立个案");
-  OnlyKeys(body, {"child_id", "source", "title", "reporter", "institution", "note"});
+  RejectUnknownFields(body, {"child_id", "source", "title", "reporter", "institution", "note"});
   if (!body.contains("child_id") || !body["child_id"].is_number_integer())
     throw ApiError(400, "missing_field", "请选择儿童", "child_id");
   const RegionScope scope = ScopeOf(ctx.user);
   const auto child = store_.GetChild(scope, body["child_id"].get<int64_t>());
   if (!child) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内", "child_id");
-  const auto source = care::ParseSource(Text(body, "source", 40, true));
+  const auto source = care::ParseSource(BodyText(body, "source", 40, true));
   if (!source) throw ApiError(400, "invalid_field", "个案来源无效", "source");
-  const std::string title = Text(body, "title", 200, true);
-  json detail = {{"source", care::SourceCode(*source)}, {"note", Text(body, "note", 4000, false)}};
+  const std::string title = BodyText(body, "title", 200, true);
+  json detail = {{"source", care::SourceCode(*source)}, {"note", BodyText(body, "note", 4000, false)}};
   json reporter = json::object();
   if (*source == care::CaseSource::kMandatoryReport) {
     if (!body.contains("reporter") || !body["reporter"].is_object())
       throw ApiError(400, "missing_field", "强制报告须填写报告人（单位、姓名、联系方式）", "reporter");
     const json& r = body["reporter"];
-    OnlyKeys(r, {"organisation", "organisation_type", "name", "phone"});
-    reporter = {{"organisation", Text(r, "organisation", 200, true)},
-                {"organisation_type", Text(r, "organisation_type", 40, false)},
-                {"name", Text(r, "name", 100, true)},
-                {"phone", Text(r, "phone", 40, false)}};
+    RejectUnknownFields(r, {"organisation", "organisation_type", "name", "phone"});
+    reporter = {{"organisation", BodyText(r, "organisation", 200, true)},
+                {"organisation_type", BodyText(r, "organisation_type", 40, false)},
+                {"name", BodyText(r, "name", 100, true)},
+                {"phone", BodyText(r, "phone", 40, false)}};
     detail["reporter"] = reporter;
   }
   if (*source == care::CaseSource::kEmergency) {
     // Emergency: a 未成年人救助保护机构 takes temporary guardianship at once.
-    detail["institution"] = Text(body, "institution", 200, true);
+    detail["institution"] = BodyText(body, "institution", 200, true);
   }
   const Date today = today_();
   const CaseStage stage = care::InitialStage(*source);
@@ -239,7 +221,7 @@ json CaseService::Act(const RequestContext& ctx, int64_t id, const json& body) {
     throw ApiError(400, "missing_field", "缺少 version", "version");
   const int64_t version = body["version"].get<int64_t>();
   if (version != c.version) throw ApiError(409, "version_conflict", "个案已被他人更新，请刷新后再操作");
-  const std::string action = Text(body, "action", 40, true);
+  const std::string action = BodyText(body, "action", 40, true);
   const CaseStage stage = care::ParseStage(c.stage).value_or(CaseStage::kScreening);
   if (stage == CaseStage::kClosed) throw ApiError(409, "case_closed", "个案已结案，不能再办理");
   const care::CaseFlowConfig& flow = care_.policy().case_flow;
@@ -247,7 +229,7 @@ json CaseService::Act(const RequestContext& ctx, int64_t id, const json& body) {
   json detail;
 
   if (action == "assign") {
-    OnlyKeys(body, {"version", "action", "assignee_id"});
+    RejectUnknownFields(body, {"version", "action", "assignee_id"});
     if (!body.contains("assignee_id") || !body["assignee_id"].is_number_integer())
       throw ApiError(400, "missing_field", "请选择负责人", "assignee_id");
     const auto user = store_.FindUserById(body["assignee_id"].get<int64_t>());
@@ -258,18 +240,18 @@ json CaseService::Act(const RequestContext& ctx, int64_t id, const json& body) {
     c.assignee_name = user->display_name;
     detail = {{"assignee_id", user->id}, {"assignee_name", user->display_name}};
   } else if (action == "consultation") {
-    OnlyKeys(body, {"version", "action", "opinion", "participants"});
-    detail = {{"opinion", Text(body, "opinion", 4000, true)}, {"participants", Text(body, "participants", 1000, false)}};
+    RejectUnknownFields(body, {"version", "action", "opinion", "participants"});
+    detail = {{"opinion", BodyText(body, "opinion", 4000, true)}, {"participants", BodyText(body, "participants", 1000, false)}};
   } else if (action == "measure") {
-    OnlyKeys(body, {"version", "action", "measure", "detail"});
-    const std::string measure = Text(body, "measure", 60, true);
+    RejectUnknownFields(body, {"version", "action", "measure", "detail"});
+    const std::string measure = BodyText(body, "measure", 60, true);
     const auto name = flow.MeasureNameZh(measure);
     if (!name) throw ApiError(400, "invalid_field", "未知的干预措施：" + measure, "measure");
     if (stage != CaseStage::kIntervention)
       throw ApiError(409, "wrong_stage", "干预措施须在「介入」阶段记录，当前为「" + std::string(care::StageNameZh(stage)) + "」");
-    detail = {{"measure", measure}, {"measure_name", *name}, {"detail", Text(body, "detail", 4000, false)}};
+    detail = {{"measure", measure}, {"measure_name", *name}, {"detail", BodyText(body, "detail", 4000, false)}};
   } else if (action == "assessment") {
-    OnlyKeys(body, {"version", "action", "answers"});
+    RejectUnknownFields(body, {"version", "action", "answers"});
     if (!body.contains("answers") || !body["answers"].is_object())
       throw ApiError(400, "missing_field", "请填写评估表", "answers");
     std::map<std::string, int> answers;
@@ -285,13 +267,13 @@ json CaseService::Act(const RequestContext& ctx, int64_t id, const json& body) {
     }
     detail = {{"answers", body["answers"]}, {"total", result.total}, {"level", result.level}, {"level_zh", result.level_zh}};
   } else if (action == "help_plan" || action == "feedback" || action == "note") {
-    OnlyKeys(body, {"version", "action", "text"});
+    RejectUnknownFields(body, {"version", "action", "text"});
     if (action == "feedback" && stage != CaseStage::kFeedback)
       throw ApiError(409, "wrong_stage", "反馈须在「反馈」阶段记录，当前为「" + std::string(care::StageNameZh(stage)) + "」");
-    detail = {{"text", Text(body, "text", 8000, true)}};
+    detail = {{"text", BodyText(body, "text", 8000, true)}};
   } else if (action == "transition") {
-    OnlyKeys(body, {"version", "action", "to", "close_without_risk", "note"});
-    const auto to = care::ParseStage(Text(body, "to", 40, true));
+    RejectUnknownFields(body, {"version", "action", "to", "close_without_risk", "note"});
+    const auto to = care::ParseStage(BodyText(body, "to", 40, true));
     if (!to) throw ApiError(400, "invalid_field", "目标阶段无效", "to");
     const bool close_without_risk = body.value("close_without_risk", false);
     const care::TransitionCheck check =
@@ -312,7 +294,7 @@ json CaseService::Act(const RequestContext& ctx, int64_t id, const json& body) {
       c.deadline = FormatIsoDate(care::StageDeadline(*to, care::ParseSource(c.source).value_or(care::CaseSource::kScreening),
                                                      today, flow));
     }
-    detail = {{"note", Text(body, "note", 4000, false)}, {"close_without_risk", close_without_risk}};
+    detail = {{"note", BodyText(body, "note", 4000, false)}, {"close_without_risk", close_without_risk}};
   } else {
     throw ApiError(400, "invalid_field", "未知的操作：" + action, "action");
   }

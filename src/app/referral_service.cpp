@@ -2,28 +2,13 @@
 
 #include <algorithm>
 
+#include "app/request_body.h"
 #include "app/scope.h"
 #include "core/resident_id.h"
 #include "store/care_store.h"
 
 namespace tongan {
-namespace {
-
 using nlohmann::json;
-
-std::string Text(const json& body, const char* key, size_t max_bytes, bool required) {
-  if (!body.contains(key) || body[key].is_null() ||
-      (body[key].is_string() && body[key].get<std::string>().empty())) {
-    if (required) throw ApiError(400, "missing_field", std::string("请填写 ") + key, key);
-    return "";
-  }
-  if (!body[key].is_string()) throw ApiError(400, "invalid_field", std::string(key) + " 应为文字", key);
-  std::string v = body[key].get<std::string>();
-  if (v.size() > max_bytes) throw ApiError(400, "invalid_field", std::string(key) + " 过长", key);
-  return v;
-}
-
-}  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& ReferralService::ShareableFields() {
   static const std::vector<std::pair<std::string, std::string>> fields = {
@@ -96,9 +81,9 @@ json ReferralService::Create(const RequestContext& ctx, const json& body) {
     if (!c || c->child_id != child->id) throw ApiError(400, "invalid_field", "个案与儿童不符", "case_id");
     r.case_id = c->id;
   }
-  r.to_department = Text(body, "to_department", 100, true);
-  r.request = Text(body, "request", 4000, true);
-  const auto due = ParseIsoDate(Text(body, "due_date", 10, true));
+  r.to_department = BodyText(body, "to_department", 100, true);
+  r.request = BodyText(body, "request", 4000, true);
+  const auto due = ParseIsoDate(BodyText(body, "due_date", 10, true));
   if (!due) throw ApiError(400, "invalid_field", "办理期限格式应为 YYYY-MM-DD", "due_date");
   if (*due < today_()) throw ApiError(400, "invalid_field", "办理期限不能早于今天", "due_date");
   r.due_date = FormatIsoDate(*due);
@@ -157,8 +142,8 @@ json ReferralService::Act(const RequestContext& ctx, int64_t id, const json& bod
   auto found = store_.care().GetReferral(ScopeOf(ctx.user), ReceiverDepartment(ctx.user), id);
   if (!found) throw ApiError(404, "not_found", "转介不存在或不是发给您所在部门的");
   Referral r = *found;
-  const std::string action = Text(body, "action", 20, true);
-  const std::string reply = Text(body, "reply", 4000, action != "accept");
+  const std::string action = BodyText(body, "action", 20, true);
+  const std::string reply = BodyText(body, "reply", 4000, action != "accept");
   const std::string from = r.status;
   if (action == "accept" && from == "sent") r.status = "accepted";
   else if (action == "reject" && from == "sent") r.status = "rejected";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/request_body.h"
 #include "app/scope.h"
 #include "core/classification.h"
 #include "core/resident_id.h"
@@ -11,25 +12,6 @@ namespace tongan {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& body, const char* key, size_t max_bytes, bool required) {
-  if (!body.contains(key) || body[key].is_null() ||
-      (body[key].is_string() && body[key].get<std::string>().empty())) {
-    if (required) throw ApiError(400, "missing_field", std::string("请填写 ") + key, key);
-    return "";
-  }
-  if (!body[key].is_string()) throw ApiError(400, "invalid_field", std::string(key) + " 应为文字", key);
-  std::string v = body[key].get<std::string>();
-  if (v.size() > max_bytes) throw ApiError(400, "invalid_field", std::string(key) + " 过长", key);
-  return v;
-}
-
-void OnlyKeys(const json& body, std::initializer_list<const char*> known) {
-  if (!body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
-  for (const auto& [key, value] : body.items())
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
-      throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
-}
 
 bool Incoming(const std::string& direction) {
   if (direction != "incoming" && direction != "outgoing")
@@ -94,10 +76,10 @@ json TransferService::PushJson(const ::tongan::Push& p, bool with_child) {
 
 json TransferService::RequestTransfer(const RequestContext& ctx, int64_t child_id, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "办理档案转移");
-  OnlyKeys(body, {"to_county", "reason"});
+  RejectUnknownFields(body, {"to_county", "reason"});
   const auto child = store_.GetChild(ScopeOf(ctx.user), child_id);
   if (!child) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
-  const std::string to = Text(body, "to_county", 6, true);
+  const std::string to = BodyText(body, "to_county", 6, true);
   if (to.size() != 6 || !regions_.Contains(to))
     throw ApiError(400, "invalid_field", "迁入地应为有效的县级区划代码（6位）", "to_county");
   if (child->region_code.rfind(to, 0) == 0) throw ApiError(400, "invalid_field", "迁入地与现居住县相同", "to_county");
@@ -107,7 +89,7 @@ json TransferService::RequestTransfer(const RequestContext& ctx, int64_t child_i
   t.child_id = child_id;
   t.from_region = child->region_code;
   t.to_county = to;
-  t.reason = Text(body, "reason", 2000, true);
+  t.reason = BodyText(body, "reason", 2000, true);
   t.created_by_name = ctx.user.display_name;
   store_.care().CreateTransfer(t);
   audit_.Record({"", ctx.user.id, ctx.user.username, "transfer.request", "child:" + std::to_string(child_id),
@@ -126,19 +108,19 @@ json TransferService::Transfers(const RequestContext& ctx, const std::string& di
 
 json TransferService::AcceptTransfer(const RequestContext& ctx, int64_t id, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "接收档案");
-  OnlyKeys(body, {"region_code", "address"});
+  RejectUnknownFields(body, {"region_code", "address"});
   const RegionScope scope = ScopeOf(ctx.user);
   const auto t = store_.care().GetTransfer(id);
   if (!t || t->to_county.rfind(scope.root_code, 0) != 0)
     throw ApiError(404, "not_found", "转移不存在或不是转入您辖区的");
   if (t->status != "pending") throw ApiError(409, "transfer_decided", "该转移已处理");
-  const std::string region = Text(body, "region_code", 12, true);
+  const std::string region = BodyText(body, "region_code", 12, true);
   if (region.size() != 12 || region.rfind(t->to_county, 0) != 0 || !RegionWithin(region, scope.root_code) ||
       !regions_.Contains(region))
     throw ApiError(400, "invalid_field", "请选择本县的村（社区）", "region_code");
   Child moved = *store_.GetChild(SystemScope(), t->child_id);
   moved.region_code = region;
-  moved.address = Text(body, "address", 300, true);
+  moved.address = BodyText(body, "address", 300, true);
   moved.residence_since = today_();
   if (!store_.AcceptTransfer(id, moved, children_.BasisOf(moved), {ctx.user.id, ctx.user.username},
                              ctx.user.display_name))
@@ -151,11 +133,11 @@ json TransferService::AcceptTransfer(const RequestContext& ctx, int64_t id, cons
 
 json TransferService::RejectTransfer(const RequestContext& ctx, int64_t id, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "接收档案");
-  OnlyKeys(body, {"reply"});
+  RejectUnknownFields(body, {"reply"});
   const auto t = store_.care().GetTransfer(id);
   if (!t || t->to_county.rfind(ScopeOf(ctx.user).root_code, 0) != 0)
     throw ApiError(404, "not_found", "转移不存在或不是转入您辖区的");
-  if (!store_.care().RejectTransfer(id, Text(body, "reply", 2000, true), ctx.user.display_name))
+  if (!store_.care().RejectTransfer(id, BodyText(body, "reply", 2000, true), ctx.user.display_name))
     throw ApiError(409, "transfer_decided", "该转移已处理");
   audit_.Record({"", ctx.user.id, ctx.user.username, "transfer.reject", "child:" + std::to_string(t->child_id),
                  "", "ok", ctx.remote});
@@ -164,10 +146,10 @@ json TransferService::RejectTransfer(const RequestContext& ctx, int64_t id, cons
 
 json TransferService::Push(const RequestContext& ctx, int64_t child_id, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "向户籍地推送");
-  OnlyKeys(body, {"kind", "note"});
+  RejectUnknownFields(body, {"kind", "note"});
   const auto child = store_.GetChild(ScopeOf(ctx.user), child_id);
   if (!child) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
-  const std::string kind = Text(body, "kind", 40, true);
+  const std::string kind = BodyText(body, "kind", 40, true);
   const auto& kinds = PushKinds();
   if (std::none_of(kinds.begin(), kinds.end(), [&](auto& k) { return k.first == kind; }))
     throw ApiError(400, "invalid_field", "推送事项无效", "kind");
@@ -183,7 +165,7 @@ json TransferService::Push(const RequestContext& ctx, int64_t child_id, const js
   p.from_region = child->region_code;
   p.to_county = hukou;
   p.kind = kind;
-  p.note = Text(body, "note", 2000, false);
+  p.note = BodyText(body, "note", 2000, false);
   p.created_by_name = ctx.user.display_name;
   store_.care().CreatePush(p);
   audit_.Record({"", ctx.user.id, ctx.user.username, "push.create", "child:" + std::to_string(child_id),
@@ -202,14 +184,14 @@ json TransferService::Pushes(const RequestContext& ctx, const std::string& direc
 
 json TransferService::ReplyPush(const RequestContext& ctx, int64_t id, const json& body) {
   Require(PermissionsOf(ctx.user.role).manage_cases, "答复推送");
-  OnlyKeys(body, {"status", "reply"});
+  RejectUnknownFields(body, {"status", "reply"});
   const auto p = store_.care().GetPush(id);
   if (!p || p->to_county.rfind(ScopeOf(ctx.user).root_code, 0) != 0)
     throw ApiError(404, "not_found", "推送不存在或不是发给您辖区的");
-  const std::string status = Text(body, "status", 20, true);
+  const std::string status = BodyText(body, "status", 20, true);
   if (status != "received" && status != "accepted" && status != "rejected")
     throw ApiError(400, "invalid_field", "答复应为 received、accepted 或 rejected", "status");
-  const std::string reply = Text(body, "reply", 2000, status != "received");
+  const std::string reply = BodyText(body, "reply", 2000, status != "received");
   const bool allowed = (p->status == "sent") || (p->status == "received" && status != "received");
   if (!allowed || !store_.care().ReplyPush(id, p->status, status, reply, ctx.user.display_name))
     throw ApiError(409, "push_answered", "该推送已答复完毕，不能再更改");
