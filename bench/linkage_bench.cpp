@@ -52,8 +52,10 @@ void PrintError(const char* what, const SyntheticLinkageData& data, size_t i, co
 }
 
 void PrintModel(const linkage::Model& model) {
-  std::printf("model: prior log2 odds %.2f (lambda %.5f over %llu sampled candidate pairs)\n",
+  std::printf("model: prior log2 odds %.2f (lambda %.3g, %.3f matches per department record, from %llu "
+              "sampled candidate pairs)\n",
               model.prior_log2_odds, model.detail.value("lambda", 0.0),
+              model.detail.value("expected_matches_per_left_record", 0.0),
               static_cast<unsigned long long>(model.detail.value("em_pairs", uint64_t{0})));
   for (const auto& session : model.detail["em_sessions"])
     std::printf("  EM session %s: %llu pairs, lambda %.4f, %d iterations\n", session["rule"].dump().c_str(),

@@ -1,6 +1,7 @@
 #include "linkage/blocking.h"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace tongan::linkage::internal {
@@ -212,6 +213,7 @@ BlockIndex::BlockIndex(const Features& right, std::vector<Rule> rules, int threa
 
 void BlockIndex::Build(const Features& right, size_t r) {
   Table& table = tables_[r];
+  table.slots.assign(std::bit_ceil(std::max<size_t>(1024, right.records * 2)), Slot{});
   Scratch scratch;
   uint64_t total = 0;
   for (size_t i = 0; i < right.records; ++i) {

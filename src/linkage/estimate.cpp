@@ -56,6 +56,13 @@ Table2 EstimateU(const Features& left, const Features& right, const LinkageConfi
       std::sort(block.begin(), block.end());  // one sweep over the right side's memory
       for (const auto& [ri, li] : block) {
         CompareAll(left, li, right, ri, match);
+        // Two records with one resident ID are one child: a match drawn by chance, not one of
+        // the non-matches u describes (in a small registry they would be most pairs agreeing on
+        // an ID, a phone or an address).
+        bool same_id = false;
+        for (size_t f = 0; f < fields; ++f)
+          same_id |= config.fields[f].kind == FieldKind::kIdNumber && match[f].level == kIdExact;
+        if (same_id) continue;
         for (size_t f = 0; f < fields; ++f)
           if (match[f].level != kMissing) ++c[f][match[f].level];
       }

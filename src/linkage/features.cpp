@@ -54,7 +54,6 @@ void PhoneDigits(std::string_view text, std::u32string& out) {
 }
 
 struct Builder {
-  const LinkageConfig& config;
   bool validate_ids;
   Date today;
   std::vector<Column> columns;
@@ -83,7 +82,7 @@ struct Builder {
         std::erase_if(buffer, [](char32_t c) { return c == U'-'; });
         for (char32_t& c : buffer)
           if (c == U'x') c = U'X';
-        alt.extra = ValidId(alt) ? 1 : 0;
+        alt.extra = ValidId() ? 1 : 0;
         break;
       }
       case FieldKind::kSex: {
@@ -124,7 +123,7 @@ struct Builder {
 
   // Checks (and for 15-digit numbers converts) the ID in `buffer`. Only the left side needs the
   // verdict; a 15-digit number is converted on both sides so that it meets its 18-digit form.
-  bool ValidId(const Alt&) {
+  bool ValidId() {
     const size_t n = buffer.size();
     if (n != 18 && n != 15) return false;
     for (size_t i = 0; i < n; ++i) {
@@ -316,7 +315,7 @@ Features BuildFeatures(const std::vector<Record>& records, const LinkageConfig& 
   std::vector<std::vector<Column>> parts(chunks);
   ParallelFor(chunks, 1, threads, [&](size_t begin, size_t end) {
     for (size_t c = begin; c < end; ++c) {
-      Builder b{config, validate_ids, today, {}, {}};
+      Builder b{validate_ids, today, {}, {}};
       b.columns.resize(config.fields.size());
       for (size_t f = 0; f < config.fields.size(); ++f) {
         b.columns[f].kind = config.fields[f].kind;

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -174,6 +173,78 @@ uint32_t ExactIdMatch(const Features& left, size_t li, const Features& right, co
   return kNone;
 }
 
+// The best candidate of every left record, and the best rival that could be linked too.
+struct Best {
+  std::vector<uint32_t> right;  // kNone: no candidate
+  std::vector<double> weight, second;
+  std::vector<uint8_t> vetoed;  // a required field of the best candidate plainly differs
+
+  explicit Best(size_t n) : right(n, kNone), weight(n, kNoWeight), second(n, kNoWeight), vetoed(n, 0) {}
+
+  void Offer(size_t i, uint32_t ri, double w, bool veto) {
+    if (w > weight[i]) {
+      if (!vetoed[i]) second[i] = weight[i];
+      weight[i] = w;
+      right[i] = ri;
+      vetoed[i] = veto;
+    } else if (w > second[i] && !veto) {  // a sibling that differs in name or birth date is no rival
+      second[i] = w;
+    }
+  }
+
+  Decision Decide(size_t i, const LinkageConfig& config) const {
+    const double p = Probability(weight[i]);
+    if (p < config.upper) return p >= config.lower ? Decision::kReview : Decision::kNew;
+    // Two candidates nearly alike (twins, a child registered twice): a person decides.
+    const bool ambiguous =
+        Probability(second[i]) >= config.upper && weight[i] - second[i] < config.ambiguity_margin;
+    return ambiguous || vetoed[i] ? Decision::kReview : Decision::kLink;
+  }
+};
+
+// Scores every candidate of every left record not linked by ID, in parallel over chunks of left
+// records taken in `left_order`.
+Best ScoreCandidates(const Features& left, const Features& right, const BlockIndex& index,
+                     const std::vector<uint32_t>& left_order, const std::vector<uint32_t>& exact,
+                     const Weights& weights, const LinkageConfig& config, LinkStats& stats) {
+  // The differ level of each required field (kNotRequired otherwise; kMissing is no veto).
+  constexpr uint8_t kNotRequired = kMissing - 1;
+  std::vector<uint8_t> veto(config.fields.size(), kNotRequired);
+  for (size_t f = 0; f < config.fields.size(); ++f)
+    if (config.fields[f].required) veto[f] = static_cast<uint8_t>(LevelsOf(config.fields[f].kind).size() - 1);
+  Best best(left.records);
+  std::atomic<uint64_t> pairs{0}, skipped{0};
+  ParallelFor(left.records, 2048, config.threads, [&](size_t begin, size_t end) {
+    BlockIndex::Scratch scratch;
+    std::vector<uint32_t> candidates;
+    FieldMatch match[kMaxFields];
+    double field_weights[kMaxFields], deductions[kMaxFields];
+    uint64_t chunk_pairs = 0, chunk_skipped = 0;
+    for (size_t k = begin; k < end; ++k) {
+      const size_t i = left_order[k];
+      if (exact[i] != kNone) continue;
+      index.Candidates(left, i, config.max_block_size, scratch, candidates, chunk_skipped);
+      chunk_pairs += candidates.size();
+      for (uint32_t ri : candidates) {
+        CompareAll(left, i, right, ri, match);
+        const double w = ScorePair(weights, left, right, match, field_weights, deductions);
+        bool vetoed = false, same_id = false;
+        for (size_t f = 0; f < config.fields.size(); ++f) {
+          vetoed |= match[f].level == veto[f];
+          same_id |= config.fields[f].kind == FieldKind::kIdNumber && match[f].level == kIdExact;
+        }
+        // The same resident ID: not a brother or sister, the weight decides.
+        best.Offer(i, ri, w, vetoed && !same_id);
+      }
+    }
+    pairs += chunk_pairs;
+    skipped += chunk_skipped;
+  });
+  stats.candidate_pairs = pairs;
+  stats.skipped_blocks = skipped;
+  return best;
+}
+
 }  // namespace
 
 nlohmann::json PairExplanation::ToJson() const {
@@ -220,9 +291,12 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
 
   auto start = Clock::now();
   Features left, right;
-  {
+  if (threads == 1) {
+    left = BuildFeatures(left_records, config, true, today, 1);
+    right = BuildFeatures(right_records, config, false, today, 1);
+  } else {  // both sides at once, the threads shared between them
     std::thread other([&] { right = BuildFeatures(right_records, config, false, today, (threads + 1) / 2); });
-    left = BuildFeatures(left_records, config, true, today, std::max(threads / 2, 1));
+    left = BuildFeatures(left_records, config, true, today, threads / 2);
     other.join();
   }
   const std::vector<nlohmann::json> tf = CountTermFrequencies(left, right, config, threads);
@@ -249,53 +323,7 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   result.stats.seconds_estimating = SecondsSince(start);
 
   start = Clock::now();
-  // The differ level of each required field (kNotRequired otherwise; kMissing is no veto).
-  constexpr uint8_t kNotRequired = kMissing - 1;
-  std::vector<uint8_t> veto(config.fields.size(), kNotRequired);
-  for (size_t f = 0; f < config.fields.size(); ++f)
-    if (config.fields[f].required) veto[f] = static_cast<uint8_t>(LevelsOf(config.fields[f].kind).size() - 1);
-  std::vector<uint32_t> best(left.records, kNone);
-  std::vector<uint8_t> best_vetoed(left.records, 0);
-  // The runner-up only among candidates that could be linked: a sibling that differs in name
-  // or birth date is no rival.
-  std::vector<double> best_weight(left.records, kNoWeight), second_weight(left.records, kNoWeight);
-  std::atomic<uint64_t> pairs{0}, skipped{0};
-  ParallelFor(left.records, 2048, threads, [&](size_t begin, size_t end) {
-    BlockIndex::Scratch scratch;
-    std::vector<uint32_t> candidates;
-    FieldMatch match[kMaxFields];
-    double field_weights[kMaxFields], deductions[kMaxFields];
-    uint64_t chunk_pairs = 0, chunk_skipped = 0;
-    for (size_t k = begin; k < end; ++k) {
-      const size_t i = left_order[k];
-      if (exact[i] != kNone) continue;
-      index.Candidates(left, i, config.max_block_size, scratch, candidates, chunk_skipped);
-      chunk_pairs += candidates.size();
-      for (uint32_t ri : candidates) {
-        CompareAll(left, i, right, ri, match);
-        const double w = ScorePair(weights, left, right, match, field_weights, deductions);
-        bool vetoed = false, same_id = false;
-        for (size_t f = 0; f < config.fields.size(); ++f) {
-          vetoed |= match[f].level == veto[f];
-          same_id |= config.fields[f].kind == FieldKind::kIdNumber && match[f].level == kIdExact;
-        }
-        vetoed &= !same_id;  // the same resident ID: not a brother or sister, let the weight decide
-        if (w > best_weight[i]) {
-          if (!best_vetoed[i]) second_weight[i] = best_weight[i];
-          best_weight[i] = w;
-          best[i] = ri;
-          best_vetoed[i] = vetoed;
-        } else if (w > second_weight[i] && !vetoed) {
-          second_weight[i] = w;
-        }
-      }
-    }
-    pairs += chunk_pairs;
-    skipped += chunk_skipped;
-  });
-  result.stats.candidate_pairs = pairs;
-  result.stats.skipped_blocks = skipped;
-
+  const Best best = ScoreCandidates(left, right, index, left_order, exact, weights, config, result.stats);
   ParallelFor(left.records, 1024, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       LeftResult& r = result.left[i];
@@ -304,17 +332,10 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
         r.decision = Decision::kLink;
         r.method = Method::kExactId;
         ri = exact[i];
-      } else if (best[i] != kNone) {
+      } else if (best.right[i] != kNone) {
         r.method = Method::kProbabilistic;
-        ri = best[i];
-        const double p = Probability(best_weight[i]);
-        if (p >= config.upper) {
-          const bool ambiguous = Probability(second_weight[i]) >= config.upper &&
-                                 best_weight[i] - second_weight[i] < config.ambiguity_margin;
-          r.decision = ambiguous || best_vetoed[i] ? Decision::kReview : Decision::kLink;
-        } else {
-          r.decision = p >= config.lower ? Decision::kReview : Decision::kNew;
-        }
+        r.decision = best.Decide(i, config);
+        ri = best.right[i];
       }
       if (ri != kNone) {
         r.right = right_order[ri];
@@ -326,7 +347,7 @@ LinkResult Link(const std::vector<Record>& left_records, const std::vector<Recor
   for (size_t i = 0; i < left.records; ++i) {
     const LeftResult& r = result.left[i];
     if (r.method == Method::kExactId) ++result.stats.exact_id_links;
-    if (r.decision == Decision::kReview && best_vetoed[i] && Probability(best_weight[i]) >= config.upper)
+    if (r.decision == Decision::kReview && best.vetoed[i] && Probability(best.weight[i]) >= config.upper)
       ++result.stats.held_back;
     if (r.decision == Decision::kLink) ++result.stats.links;
     else if (r.decision == Decision::kReview) ++result.stats.reviews;

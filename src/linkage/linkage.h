@@ -72,9 +72,10 @@ struct LinkageConfig {
   size_t em_sample_pairs = 2000000;  // candidate pairs (at least) for EM
   uint64_t seed = 20261122;          // for the random pairs and the EM sample
 
-  // Reads {"fields":[{"name","kind","label_zh","term_frequency"}],"blocking":[["name:pinyin",
-  // "birth_date:year"],…],"upper","lower",…}. Throws std::invalid_argument with a Chinese
-  // message naming the bad entry.
+  // Reads {"fields":[{"name","kind","label_zh","term_frequency","required","group"}],
+  // "blocking":[["name:pinyin","birth_date:year"],…],"training":[…],"upper","lower",…} (the
+  // members above by their names; keys starting with '_' are comments). Throws
+  // std::invalid_argument with a Chinese message naming the bad entry.
   static LinkageConfig FromJson(const nlohmann::json& json);
 };
 
@@ -122,9 +123,12 @@ struct Model {
   nlohmann::json ToJson() const;
   // Reads what ToJson wrote (to explain stored pairs with a saved model).
   static Model FromJson(const nlohmann::json& json);
-  // {"prior_log2_odds","lambda","em_iterations","em_pairs","u_pairs","right_records",
-  //  "tf_minimum_u","fields":[{"field","kind","label_zh","term_frequency","levels":[{"level",
-  //  "level_zh","m","u","weight"}],"term_frequencies":{value: count} (values above the floor)}]}
+  // {"prior_log2_odds", "lambda" (that two random records match),
+  //  "expected_matches_per_left_record", "em_sessions":[{"rule","pairs","lambda","iterations",
+  //  "estimated"}], "em_records","em_pairs","u_pairs","left_records","right_records",
+  //  "tf_minimum_u", "fields":[{"field","kind","label_zh","term_frequency","required","group",
+  //  "levels":[{"level","level_zh","m","u","weight"}], "term_frequencies":{value: right-side
+  //  records holding it} (only values above the floor)}]}
   nlohmann::json detail;
 };
 

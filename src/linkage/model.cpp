@@ -139,10 +139,11 @@ Weights CompileWeights(const Model& model, const LinkageConfig& config) {
     w.u_exact.push_back(field["levels"][0]["u"].get<double>());
     w.tf.push_back(field.value("term_frequency", false) ? 1 : 0);
     int group = -1;
-    if (!spec.group.empty()) {
-      const auto it = std::find(w.group_names.begin(), w.group_names.end(), spec.group);
+    const std::string group_name = field.value("group", spec.group);  // as the model was estimated
+    if (!group_name.empty()) {
+      const auto it = std::find(w.group_names.begin(), w.group_names.end(), group_name);
       group = static_cast<int>(it - w.group_names.begin());
-      if (it == w.group_names.end()) w.group_names.push_back(spec.group);
+      if (it == w.group_names.end()) w.group_names.push_back(group_name);
     }
     w.group.push_back(group);
   }
