@@ -31,6 +31,7 @@ int RunImportCommand(Deployment& d, const ImportCommandOptions& o) {
     std::fprintf(stderr, "未导入（%s）：%s\n", e.code().c_str(), e.what());
     return 1;
   }
+  api.care.WaitForRecompute();  // the region's care status follows the new findings
   const auto& b = result["batch"];
   if (result["duplicate_file"].get<bool>()) {
     std::printf("该文件此前已导入（批次 %lld），未新增任何记录\n", b["id"].get<long long>());

@@ -1,6 +1,7 @@
 #include "app/care_service.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "app/request_body.h"
 #include "app/scope.h"
@@ -38,6 +39,51 @@ CareService::CareService(Store& store, AuditLog& audit, ChildService& children,
     } catch (const std::exception& e) {
       std::fprintf(stderr, "已保存的预警规则无效，改用数据文件中的规则：%s\n", e.what());
     }
+  }
+}
+
+CareService::~CareService() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  queue_changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void CareService::RecomputeLater(const std::string& region_code) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    if (std::find(queue_.begin(), queue_.end(), region_code) == queue_.end()) queue_.push_back(region_code);
+    if (!worker_.joinable()) worker_ = std::thread([this] { RecomputeLoop(); });
+  }
+  queue_changed_.notify_all();
+}
+
+void CareService::WaitForRecompute() {
+  std::unique_lock lock(queue_mutex_);
+  queue_changed_.wait(lock, [&] { return (queue_.empty() && !busy_) || stopping_; });
+}
+
+void CareService::RecomputeLoop() {
+  std::unique_lock lock(queue_mutex_);
+  while (true) {
+    queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    const std::string region = queue_.front();
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    try {
+      RecomputeAll(region);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "重新计算关爱状态失败（%s）：%s\n", region.c_str(), e.what());
+    }
+    lock.lock();
+    busy_ = false;
+    queue_changed_.notify_all();
   }
 }
 
@@ -152,44 +198,53 @@ void CareService::Recompute(int64_t child_id) {
     }
   }
 
-  const json facts = Facts(*child, status);
   std::shared_ptr<const care::RuleSet> rules;
   {
     std::lock_guard lock(rules_mutex_);
     rules = rules_;
   }
-  const care::Evaluation eval = care::Evaluate(*rules, facts);
-  status.colour = eval.colour;
-  json warnings = json::array();
-  for (const care::Warning& w : eval.warnings)
-    warnings.push_back({{"rule_id", w.rule_id}, {"colour", w.colour}, {"title_zh", w.title_zh},
-                        {"reason_zh", w.reason_zh}});
-  status.warnings = warnings.dump();
-
   const auto visits = store_.care().ChildVisits(system, child_id);
   std::optional<Date> last_visit;
   if (!visits.empty()) last_visit = ParseIsoDate(visits.front().visit_date);
   status.last_visit = last_visit ? FormatIsoDate(*last_visit) : "";
   const Date last_update = std::max(DateOfTimestamp(child->updated_at).value_or(today), last_visit.value_or(Date{}));
   status.last_update = FormatIsoDate(last_update);
-  // Visits are due for ledger children and for any child a rule has warned about.
-  const bool visited_by_rule = !eval.warnings.empty();
-  if (status.in_ledger || visited_by_rule) {
-    const Date since = ParseIsoDate(status.ledger_since).value_or(DateOfTimestamp(child->created_at).value_or(today));
-    const care::VisitStatus vs = care::VisitStatusOf(last_visit, since, status.colour, status.in_ledger,
-                                                     last_update, today, policy_.visits);
-    status.visit_due = FormatIsoDate(vs.due);
-  } else {
-    status.visit_due = "";
+  const Date since = ParseIsoDate(status.ledger_since).value_or(DateOfTimestamp(child->created_at).value_or(today));
+  // Visits are due for ledger children and for any child a rule has warned about; the interval
+  // follows the colour. Colour and schedule depend on each other (an overdue visit is a warning),
+  // so evaluate with the schedule of the previous colour, then again if the colour changed it.
+  const auto due_for = [&](const std::string& colour, bool warned) -> std::string {
+    if (!status.in_ledger && !warned) return "";
+    return FormatIsoDate(care::VisitStatusOf(last_visit, since, colour, status.in_ledger, last_update, today,
+                                             policy_.visits).due);
+  };
+  status.visit_due = due_for(previous.colour, !previous.warnings.empty() && previous.warnings != "[]");
+  care::Evaluation eval = care::Evaluate(*rules, Facts(*child, status));
+  const std::string due = due_for(eval.colour, !eval.warnings.empty());
+  if (due != status.visit_due) {
+    status.visit_due = due;
+    eval = care::Evaluate(*rules, Facts(*child, status));
+    status.visit_due = due_for(eval.colour, !eval.warnings.empty());
   }
+  status.colour = eval.colour;
+  json warnings = json::array();
+  for (const care::Warning& w : eval.warnings)
+    warnings.push_back({{"rule_id", w.rule_id}, {"colour", w.colour}, {"title_zh", w.title_zh},
+                        {"reason_zh", w.reason_zh}});
+  status.warnings = warnings.dump();
   store_.care().PutStatus(status);
 }
 
 int64_t CareService::RecomputeAll(const std::string& region_code) {
   std::vector<int64_t> ids;
   store_.ScanChildren(RegionScope{region_code}, [&](const Child& c) { ids.push_back(c.id); });
-  for (int64_t id : ids) Recompute(id);
-  return static_cast<int64_t>(ids.size());
+  int64_t done = 0;
+  for (int64_t id : ids) {
+    if (stopping_) break;  // shutting down: the next start recomputes on change
+    Recompute(id);
+    ++done;
+  }
+  return done;
 }
 
 json CareService::ChildCare(const RequestContext& ctx, int64_t child_id) {
@@ -279,6 +334,7 @@ json CareService::Summary(const RequestContext& ctx, const std::string& region) 
     narrowed.root_code = region;  // narrowing within the user's scope
   }
   json colours = json::object();
+  for (const std::string& c : rules().colours) colours[c] = 0;
   for (const auto& [colour, n] : store_.care().CountByColour(narrowed)) colours[colour.empty() ? "none" : colour] = n;
   int64_t ledger = 0, due = 0, overdue = 0;
   CareListQuery q;

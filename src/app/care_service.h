@@ -3,7 +3,11 @@
 // referrals and department findings, and recomputed whenever one of them changes.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -31,11 +35,19 @@ class CareService {
  public:
   CareService(Store& store, AuditLog& audit, ChildService& children, const CarePolicy& policy,
               const std::vector<NeedRule>& need_rules, std::function<Date()> today = TodayInChina);
+  ~CareService();  // finishes the recomputation under way, drops the queued ones
+  CareService(const CareService&) = delete;
+  CareService& operator=(const CareService&) = delete;
 
   // Recomputes and stores the care status of one child (any change to it calls this).
   void Recompute(int64_t child_id);
   // Recomputes every child of a region (after the rules change, and for the demo).
   int64_t RecomputeAll(const std::string& region_code);
+  // Queues RecomputeAll for a background thread: an import can change the findings of every
+  // child of its region, and the importer should not wait for that.
+  void RecomputeLater(const std::string& region_code);
+  // Blocks until the queue is empty (tests, CLI).
+  void WaitForRecompute();
 
   // The child's care page: status, warnings, ledger history, visits, cases, referrals.
   nlohmann::json ChildCare(const RequestContext& ctx, int64_t child_id);
@@ -65,6 +77,14 @@ class CareService {
   mutable std::mutex rules_mutex_;
   const std::vector<NeedRule>& need_rules_;
   std::function<Date()> today_;
+
+  void RecomputeLoop();
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<std::string> queue_;
+  bool busy_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread worker_;
 };
 
 }  // namespace tongan

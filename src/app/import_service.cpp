@@ -117,6 +117,7 @@ json ImportService::Import(const RequestContext& ctx, const std::string& profile
         batch.file_name + "：" + std::to_string(batch.rows_loaded) + " 行导入，" +
             std::to_string(batch.rows_rejected) + " 行拒绝，" + std::to_string(batch.rows_duplicate) + " 行重复",
         "ok");
+  if (on_linked_) on_linked_(batch.region_code);
   const ImportBatch stored = store_.departments().GetBatch(scope, batch.id).value_or(batch);
   return {{"batch", BatchJson(stored, profiles_)}, {"duplicate_file", false}, {"rejected", rejected},
           {"warnings", warnings}, {"link", link.ToJson()}};
@@ -197,6 +198,7 @@ json ImportService::Relink(const RequestContext& ctx, int64_t id) {
                linkage_, {ctx.user.id, ctx.user.username});
   audit_.Record({"", ctx.user.id, ctx.user.username, "import.relink", "batch:" + std::to_string(id),
                  "", "ok", ctx.remote});
+  if (on_linked_) on_linked_(batch.region_code);
   return summary.ToJson();
 }
 

@@ -45,6 +45,8 @@ class ImportService {
   // Rejected rows as a file: "xlsx" or "csv".
   DownloadFile Rejected(const RequestContext& ctx, int64_t id, const std::string& format);
   nlohmann::json Relink(const RequestContext& ctx, int64_t id);
+  // Called with the batch's region after rows were loaded or linked again (findings change).
+  void OnLinked(std::function<void(const std::string&)> hook) { on_linked_ = std::move(hook); }
 
  private:
   ImportBatch RequireBatch(const RequestContext& ctx, int64_t id);
@@ -55,6 +57,7 @@ class ImportService {
   const ProfileCatalog& profiles_;
   const linkage::LinkageConfig& linkage_;
   std::function<Date()> today_;
+  std::function<void(const std::string&)> on_linked_;
 };
 
 }  // namespace tongan

@@ -87,12 +87,17 @@ json LinkService::Decide(const RequestContext& ctx, const RecordLink& link,
                          const std::string& expected_state, const std::string& event,
                          const json& body) {
   const std::string note = NoteOf(body);
+  const auto before = store_.departments().GetLink(ScopeOf(ctx.user), link.source_record_id);
   if (!store_.departments().DecideLink(ScopeOf(ctx.user), link, expected_state, event, note,
                                        {ctx.user.id, ctx.user.username}))
     throw ApiError(409, "link_state_changed", "该记录已被他人处理，请刷新后查看");
   audit_.Record({"", ctx.user.id, ctx.user.username, "link." + event,
                  "record:" + std::to_string(link.source_record_id),
                  link.child_id ? "child:" + std::to_string(*link.child_id) : "", "ok", ctx.remote});
+  if (on_child_changed_) {
+    if (link.child_id) on_child_changed_(*link.child_id);
+    if (before && before->child_id && before->child_id != link.child_id) on_child_changed_(*before->child_id);
+  }
   return LinkJson(*store_.departments().GetLink(ScopeOf(ctx.user), link.source_record_id));
 }
 

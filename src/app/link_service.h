@@ -2,6 +2,7 @@
 // side with its explanation, and a person's decisions (accept, reject, undo), all kept as events.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "app/audit_log.h"
@@ -24,6 +25,8 @@ class LinkService {
   nlohmann::json Undo(const RequestContext& ctx, int64_t record_id, const nlohmann::json& body);
   // Department rows linked to a child, for the child's file.
   nlohmann::json ChildSources(const RequestContext& ctx, int64_t child_id);
+  // Called for each child whose linked department rows changed by a decision.
+  void OnChildChanged(std::function<void(int64_t)> hook) { on_child_changed_ = std::move(hook); }
 
  private:
   RecordLink RequireLink(const RequestContext& ctx, int64_t record_id);
@@ -35,6 +38,7 @@ class LinkService {
   AuditLog& audit_;
   ChildService& children_;
   const ProfileCatalog& profiles_;
+  std::function<void(int64_t)> on_child_changed_;
 };
 
 }  // namespace tongan

@@ -38,6 +38,12 @@ json ReferralService::View(const RequestContext& ctx, const Referral& r, bool wi
               {"created_at", r.created_at},
               {"created_by_name", r.created_by_name},
               {"updated_at", r.updated_at}};
+  const json shared = json::parse(r.shared_fields);
+  const bool name_shared = std::find(shared.begin(), shared.end(), "name") != shared.end();
+  if (name_shared || ReceiverDepartment(ctx.user).empty()) {
+    const auto named = store_.GetChild(SystemScope(), r.child_id);
+    out["child_name"] = named ? named->name : "";
+  }
   if (!with_child) return out;
   // The system reads the child on the referral's behalf; only the shared fields leave here.
   const auto child = store_.GetChild(SystemScope(), r.child_id);

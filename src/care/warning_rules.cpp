@@ -331,7 +331,7 @@ const std::vector<FactInfo>& KnownFacts() {
         {"last_visit_guardianship",
          "string",
          "最近一次走访的监护状况",
-         {{"good", "良好"}, {"fair", "一般"}, {"poor", "差"}, {"none", "无人监护"}}},
+         {{"good", "良好"}, {"fair", "一般"}, {"poor", "较差"}, {"none", "无人监护"}}},
         {"last_visit_safety_concern", "bool", "最近一次走访发现安全隐患", {}},
         {"open_cases", "int", "在办个案数", {}},
         {"open_referrals", "int", "未办结转介数", {}},

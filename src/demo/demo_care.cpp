@@ -57,8 +57,11 @@ void LoadDemoCare(Deployment& d, Date today) {
                       {"needs", n % 3 == 0 ? json{"课业辅导"} : json{"心理陪伴"}},
                       {"notes", "入户走访，了解生活和学习情况。"}});
   }
-  if (ledger.size() >= 3) {
-    const int64_t reported = ledger[0].status.child_id, helped = ledger[1].status.child_id;
+  // Cases: the first village's ledger children, or the county's when the village has too few.
+  const auto county_ledger = d.store->care().ListStatus(RegionScope{kDemoCounty}, {.ledger_only = true, .limit = 2}, &total);
+  const auto& pool = ledger.size() >= 2 ? ledger : county_ledger;
+  if (pool.size() >= 2) {
+    const int64_t reported = pool[0].status.child_id, helped = pool[1].status.child_id;
     cases.Create(as_county, {{"child_id", reported},
                              {"source", "mandatory_report"},
                              {"title", "学校报告：儿童身上多处淤青"},

@@ -35,6 +35,8 @@ struct ApiStack {
         referrals(*d.store, audit, care, children),
         transfers(*d.store, audit, children, care, d.regions) {
     children.OnChange([this](int64_t id) { care.Recompute(id); });
+    links.OnChildChanged([this](int64_t id) { care.Recompute(id); });
+    imports.OnLinked([this](const std::string& region) { care.RecomputeLater(region); });
     AddApiRoutes(router, auth, children, users);
     AddDepartmentRoutes(router, imports, links, findings);
     AddCareRoutes(router, care, cases, referrals, transfers);

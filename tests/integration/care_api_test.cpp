@@ -96,6 +96,23 @@ TEST_F(CareApiTest, AVisitFindingNoGuardianTurnsTheChildRedWithTheReason) {
   EXPECT_EQ(list["items"][0]["child_id"], child_);
 }
 
+TEST_F(CareApiTest, AnOldVisitMakesALedgerChildOverdueAtOnce) {
+  const std::string token = Login("director_a");
+  const std::string path = "/api/children/" + std::to_string(child_);
+  ASSERT_EQ(client_->Post(path + "/ledger/enter", {{"reason", "监护缺失"}}, token).status, 200);
+  json v = Visit("good");
+  v["visit_date"] = FormatIsoDate(Date{std::chrono::sys_days{TodayInChina()} - std::chrono::days{60}});
+  const json care = client_->Post(path + "/visits", v, token).Json();
+  EXPECT_TRUE(care["visit_overdue"].get<bool>());
+  bool overdue_warning = false;
+  for (const auto& w : care["warnings"]) overdue_warning |= w["rule_id"] == "visit_overdue";
+  EXPECT_TRUE(overdue_warning) << care["warnings"].dump();
+  // A visit today clears it in the same step.
+  const json fresh = client_->Post(path + "/visits", Visit("good"), token).Json();
+  EXPECT_FALSE(fresh["visit_overdue"].get<bool>());
+  for (const auto& w : fresh["warnings"]) EXPECT_NE(w["rule_id"], "visit_overdue");
+}
+
 TEST_F(CareApiTest, BadVisitsAreRefusedWithTheField) {
   const std::string token = Login("director_a");
   const std::string path = "/api/children/" + std::to_string(child_) + "/visits";

@@ -279,6 +279,14 @@ TEST_F(DepartmentApiTest, FindingsCountWhatTheRowsShow) {
   EXPECT_EQ(list["subject"], "children");
   EXPECT_EQ(list["items"].size(), static_cast<size_t>(6 - linked));
 
+  // The care status follows: a child without an enrolment row now carries that warning.
+  api_->care.WaitForRecompute();
+  const int64_t missing = list["items"][0]["id"];
+  bool warned = false;
+  const json care = client_->Get("/api/children/" + std::to_string(missing) + "/care", token).Json();
+  for (const auto& w : care["warnings"]) warned |= w["rule_id"] == "school_age_no_enrolment";
+  EXPECT_TRUE(warned);
+
   // 人户分离: the rows whose ID was issued in another county (410422) while reported here.
   const auto separated = client_->Get("/api/findings/separated", token).Json();
   EXPECT_EQ(separated["total"], 1);  // only the exact-ID row carries a registration county

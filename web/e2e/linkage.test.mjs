@@ -364,6 +364,18 @@ describe('department data: import, review, findings (xian_minzheng, 1366×768)',
     try {
       const p = phone.page
       await login(p, server.url, 'xian_minzheng')
+      // The linker decides the demo's files without doubt; put one linked pair back under review.
+      const token = await apiLogin(server.url, 'xian_minzheng')
+      const queued = await apiGet(server.url, token, '/api/links?state=review&page_size=1')
+      if (queued.total === 0) {
+        const linked = await apiGet(server.url, token, '/api/links?state=linked&page_size=1')
+        const res = await fetch(`${server.url}/api/links/${linked.items[0].record.id}/undo`, {
+          method: 'POST',
+          headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ note: '手机端核对测试' }),
+        })
+        assert.equal(res.status, 200)
+      }
       const fits = async (what) => {
         const o = await horizontalOverflow(p)
         assert.ok(o.doc <= 0, `${what}: the page scrolls sideways by ${o.doc}px`)

@@ -128,4 +128,28 @@ export const api = {
   findings: () => request('GET', '/findings'),
   // list: unregistered | separated | needs/{rule}
   findingsList: (list, params) => request('GET', '/findings/' + list, { params }),
+
+  // care work: ledger, visits, warnings, cases, referrals
+  careSummary: (region) => request('GET', '/care/summary', { params: { region } }),
+  // view: ledger | due | all
+  careList: (params) => request('GET', '/care', { params }),
+  childCare: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/care'),
+  // enter: true puts the child in the key-care ledger, false takes it out
+  ledger: (id, enter, reason) =>
+    request('POST', '/children/' + encodeURIComponent(id) + '/ledger/' + (enter ? 'enter' : 'leave'), { body: { reason } }),
+  recordVisit: (id, body) => request('POST', '/children/' + encodeURIComponent(id) + '/visits', { body }),
+  childCases: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/cases'),
+  childReferrals: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/referrals'),
+  careRules: () => request('GET', '/care/rules'),
+  saveCareRules: (rules) => request('PUT', '/care/rules', { body: rules }),
+  caseMeta: () => request('GET', '/case-meta'),
+  cases: (params) => request('GET', '/cases', { params }),
+  createCase: (body) => request('POST', '/cases', { body }),
+  caseItem: (id) => request('GET', '/cases/' + encodeURIComponent(id)),
+  caseAction: (id, body) => request('POST', '/cases/' + encodeURIComponent(id) + '/actions', { body }),
+  referrals: (params) => request('GET', '/referrals', { params }),
+  createReferral: (body) => request('POST', '/referrals', { body }),
+  referral: (id) => request('GET', '/referrals/' + encodeURIComponent(id)),
+  // action: accept | reject | done
+  referralAction: (id, body) => request('POST', '/referrals/' + encodeURIComponent(id) + '/actions', { body }),
 }

@@ -65,6 +65,7 @@ export function enumOptions(kind) {
 export function homeRoute() {
   if (can('read_children')) return '/'
   if (can('import_data')) return '/imports/new'
+  if (can('receive_referrals')) return '/referrals'
   if (can('manage_users')) return '/admin'
   return '/no-access'
 }
