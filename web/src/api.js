@@ -152,4 +152,16 @@ export const api = {
   referral: (id) => request('GET', '/referrals/' + encodeURIComponent(id)),
   // action: accept | reject | done
   referralAction: (id, body) => request('POST', '/referrals/' + encodeURIComponent(id) + '/actions', { body }),
+
+  // moves between counties and pushes to the registration (hukou) county
+  childMoves: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/moves'),
+  requestTransfer: (id, body) => request('POST', '/children/' + encodeURIComponent(id) + '/transfers', { body }),
+  // direction: incoming | outgoing
+  transfers: (direction) => request('GET', '/transfers', { params: { direction } }),
+  acceptTransfer: (id, body) => request('POST', '/transfers/' + encodeURIComponent(id) + '/accept', { body }),
+  rejectTransfer: (id, body) => request('POST', '/transfers/' + encodeURIComponent(id) + '/reject', { body }),
+  createPush: (id, body) => request('POST', '/children/' + encodeURIComponent(id) + '/pushes', { body }),
+  pushes: (direction) => request('GET', '/pushes', { params: { direction } }),
+  // body.status: received | accepted | rejected
+  replyPush: (id, body) => request('POST', '/pushes/' + encodeURIComponent(id) + '/reply', { body }),
 }

@@ -92,6 +92,25 @@ export function referralStatusName(code) {
   return (REFERRAL_STATUS[code] && REFERRAL_STATUS[code].name) || code
 }
 
+// Moves between counties (GET /api/transfers) and pushes to the registration county (GET /api/pushes).
+export const TRANSFER_STATUS = {
+  pending: { name: '待接收', type: 'warning' },
+  accepted: { name: '已接收', type: 'success' },
+  rejected: { name: '已退回', type: 'info' },
+}
+export const PUSH_STATUS = {
+  sent: { name: '已推送', type: 'warning' },
+  received: { name: '已收到', type: 'primary' },
+  accepted: { name: '已受理', type: 'success' },
+  rejected: { name: '不予受理', type: 'info' },
+}
+export function transferStatusName(code) {
+  return (TRANSFER_STATUS[code] && TRANSFER_STATUS[code].name) || code
+}
+export function pushStatusName(code) {
+  return (PUSH_STATUS[code] && PUSH_STATUS[code].name) || code
+}
+
 export const DEPARTMENTS = ['教育', '卫健', '公安', '民政', '司法', '妇联', '团委', '残联', '医保']
 
 // What a referral may pass on to the receiving department (codes of POST /api/referrals).

@@ -29,6 +29,7 @@ const routes = [
       { path: 'cases/:id(\\d+)', name: 'case', component: () => import('./views/CaseDetailView.vue'), meta: { title: '个案详情', permission: 'read_children' } },
       { path: 'referrals', name: 'referrals', component: () => import('./views/ReferralListView.vue'), meta: { title: '转介', permission: ['read_children', 'receive_referrals'] } },
       { path: 'referrals/:id(\\d+)', name: 'referral', component: () => import('./views/ReferralDetailView.vue'), meta: { title: '转介详情', permission: ['read_children', 'receive_referrals'] } },
+      { path: 'moves', name: 'moves', component: () => import('./views/MovesView.vue'), meta: { title: '迁移与推送', permission: 'manage_cases' } },
       { path: 'imports/new', name: 'import-new', component: () => import('./views/ImportNewView.vue'), meta: { title: '数据导入', permission: 'import_data' } },
       { path: 'imports', name: 'imports', component: () => import('./views/ImportListView.vue'), meta: { title: '导入批次', permission: ['import_data', 'review_links'] } },
       { path: 'imports/:id(\\d+)', name: 'import-batch', component: () => import('./views/ImportBatchView.vue'), meta: { title: '导入批次详情', permission: ['import_data', 'review_links'] } },
