@@ -27,6 +27,8 @@ const DemoAccount kAccounts[] = {
     {"sheng_minzheng", Role::kProvinceCivilAffairs, "41", "河南省民政厅"},
     {"bumen_jiaoyu", Role::kDepartmentLiaison, "410402", "新华区教育局", "教育"},
     {"shegong1", Role::kSocialWorker, "410402", "社工 陈静"},
+    // The neighbouring county, to receive a child's file that moves there.
+    {"weidong_minzheng", Role::kCountyCivilAffairs, kNeighbourCounty, "卫东区民政局"},
     {"admin", Role::kAdmin, "410402", "系统管理员"},
 };
 
@@ -66,6 +68,15 @@ std::vector<DemoUser> LoadDemoCounty(Deployment& d, int64_t children, uint64_t s
       c.created_at = RegistrationTimestamp(c, today, rng);
     }
     d.store->InsertChildrenBulk(data.children, basis, {0, "demo"});
+    // Two communities in the neighbouring county, where a moving child's file can be received.
+    const auto townships = d.regions.ChildrenOf(kNeighbourCounty);
+    if (!townships.empty()) {
+      const std::string township = townships.front()->code;
+      for (const auto& [suffix, name] : {std::pair{"001", "东环路社区"}, {"002", "五一路社区"}}) {
+        d.store->UpsertVillage(township + suffix, name);
+        d.regions.Add(township + suffix, name);
+      }
+    }
   }
   std::vector<DemoUser> users;
   for (const DemoAccount& a : kAccounts) {

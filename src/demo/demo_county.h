@@ -11,6 +11,7 @@
 namespace tongan {
 
 inline constexpr const char* kDemoCounty = "410402";
+inline constexpr const char* kNeighbourCounty = "410403";  // 卫东区: receives a transfer in the demo
 inline constexpr const char* kDemoPassword = "Tongan@2026";
 
 struct DemoUser {
