@@ -14,9 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-int DaysBetween(Date from, Date to) {
-  return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
-}
 
 // "2026-11-23T08:00:00Z" → 2026-11-23.
 std::optional<Date> DateOfTimestamp(const std::string& iso) {
@@ -92,7 +89,7 @@ const care::RuleSet& CareService::rules() const {
   return *rules_;
 }
 
-json CareService::Facts(const Child& child, const CareStatus& status) {
+json CareService::Facts(const Child& child, const std::vector<Visit>& visits) {
   const Date today = today_();
   json f = ChildToJson(child);
   json facts;
@@ -116,10 +113,8 @@ json CareService::Facts(const Child& child, const CareStatus& status) {
   facts["schooling_status"] = child.schooling.status;
   facts["has_health_record"] = child.health.has_health_record;
   facts["vaccinated"] = child.health.vaccinated;
-  facts["in_ledger"] = status.in_ledger;
 
   const RegionScope system = SystemScope();
-  const auto visits = store_.care().ChildVisits(system, child.id);
   Date last_update = DateOfTimestamp(child.updated_at).value_or(today);
   if (!visits.empty()) {
     const Date last = ParseIsoDate(visits.front().visit_date).value_or(today);
@@ -130,10 +125,6 @@ json CareService::Facts(const Child& child, const CareStatus& status) {
     last_update = std::max(last_update, last);
   }
   facts["days_since_update"] = DaysBetween(last_update, today);
-  if (!status.visit_due.empty()) {
-    const Date due = ParseIsoDate(status.visit_due).value_or(today);
-    facts["visit_overdue_days"] = std::max(0, DaysBetween(due, today));
-  }
   int open_cases = 0;
   for (const CaseRecord& c : store_.care().ChildCases(system, child.id)) open_cases += c.stage != "closed";
   facts["open_cases"] = open_cases;
@@ -219,11 +210,23 @@ void CareService::Recompute(int64_t child_id) {
                                              policy_.visits).due);
   };
   status.visit_due = due_for(previous.colour, !previous.warnings.empty() && previous.warnings != "[]");
-  care::Evaluation eval = care::Evaluate(*rules, Facts(*child, status));
+  // What does not depend on the schedule is gathered once; ledger and schedule are added per pass.
+  json facts = Facts(*child, visits);
+  facts["in_ledger"] = status.in_ledger;
+  const auto evaluate = [&] {
+    if (status.visit_due.empty()) {
+      facts.erase("visit_overdue_days");
+    } else {
+      const Date due = ParseIsoDate(status.visit_due).value_or(today);
+      facts["visit_overdue_days"] = std::max(0, DaysBetween(due, today));
+    }
+    return care::Evaluate(*rules, facts);
+  };
+  care::Evaluation eval = evaluate();
   const std::string due = due_for(eval.colour, !eval.warnings.empty());
   if (due != status.visit_due) {
     status.visit_due = due;
-    eval = care::Evaluate(*rules, Facts(*child, status));
+    eval = evaluate();
     status.visit_due = due_for(eval.colour, !eval.warnings.empty());
   }
   status.colour = eval.colour;

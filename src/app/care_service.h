@@ -67,7 +67,8 @@ class CareService {
   const CarePolicy& policy() const { return policy_; }
 
  private:
-  nlohmann::json Facts(const Child& child, const CareStatus& previous);
+  // The rule facts of a child except its ledger state and visit schedule, which Recompute adds.
+  nlohmann::json Facts(const Child& child, const std::vector<Visit>& visits);
 
   Store& store_;
   AuditLog& audit_;

@@ -12,9 +12,6 @@ namespace {
 using nlohmann::json;
 using care::CaseStage;
 
-int DaysBetween(Date from, Date to) {
-  return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
-}
 
 // A mandatory reporter's identity is shown only to the county bureau that handles the report.
 bool SeesReporter(const User& user) { return user.role == Role::kCountyCivilAffairs; }

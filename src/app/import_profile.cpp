@@ -1,12 +1,11 @@
 #include "app/import_profile.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
 #include "core/resident_id.h"
+#include "store/sha256.h"
 
 namespace tongan {
 namespace {
@@ -93,14 +92,6 @@ std::optional<std::string> YesNo(const std::string& v) {
   if (yes.count(v)) return "是";
   if (no.count(v)) return "否";
   return std::nullopt;
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
 }
 
 void Warn(MappedRow& row, std::string code, std::string field, std::string message) {

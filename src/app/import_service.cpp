@@ -1,23 +1,14 @@
 #include "app/import_service.h"
 
-#include <sodium.h>
-
 #include "app/scope.h"
 #include "ingest/table.h"
 #include "store/department_store.h"
+#include "store/sha256.h"
 
 namespace tongan {
 namespace {
 
 using nlohmann::json;
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
-}
 
 json ProblemsJson(const std::vector<RowProblem>& problems) {
   json out = json::array();

@@ -10,10 +10,6 @@ namespace {
 
 const std::string kWhere = "走访配置 visits：";
 
-int DaysBetween(Date from, Date to) {
-  using std::chrono::sys_days;
-  return static_cast<int>((sys_days{to} - sys_days{from}).count());
-}
 
 }  // namespace
 

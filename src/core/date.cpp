@@ -88,6 +88,10 @@ std::optional<Date> ParseLooseDate(std::string_view text) {
   return date;
 }
 
+int DaysBetween(Date from, Date to) {
+  return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
+}
+
 std::string FormatIsoDate(Date date) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),

@@ -33,6 +33,9 @@ Date AddMonths(Date date, int months);
 // Adds whole years; 29 February becomes 28 February in a common year.
 Date AddYears(Date date, int years);
 
+// Whole days from `from` to `to` (negative when `to` is earlier).
+int DaysBetween(Date from, Date to);
+
 // Completed years of age (周岁) on `today`. A child born on 29 February turns a year older on
 // 1 March in common years. Returns -1 when birth is after today.
 int AgeInYears(Date birth, Date today);

@@ -10,32 +10,15 @@
 #include "app/import_service.h"
 #include "demo/demo_county.h"
 #include "demo/synthetic_ids.h"
+#include "demo/synthetic_linkage.h"
 #include "demo/synthetic_names.h"
 #include "demo/synthetic_random.h"
 #include "ingest/table.h"
-#include "linkage/chinese.h"
 
 namespace tongan {
 namespace {
 
 using synthetic::Rng;
-
-// One character of the given name replaced by a common homophone (欣 -> 馨), as clerks type it.
-std::string Homophone(const std::string& name, Rng& rng) {
-  std::u32string cps = linkage::DecodeUtf8(name);
-  if (cps.size() < 2) return name;
-  const size_t at = 1 + rng.Below(cps.size() - 1);
-  const auto options = linkage::HomophonesOf(cps[at]);
-  if (options.empty()) return name;
-  cps[at] = options[rng.Below(options.size())];
-  return linkage::EncodeUtf8(cps);
-}
-
-std::string Traditional(const std::string& name) {
-  std::u32string cps = linkage::DecodeUtf8(name);
-  for (char32_t& c : cps) c = linkage::TraditionalOf(c);
-  return linkage::EncodeUtf8(cps);
-}
 
 // The record's name, ID and birth date with the faults of department data.
 struct Identity {
@@ -45,8 +28,8 @@ struct Identity {
 Identity Faulty(const Child& c, Rng& rng, double id_missing) {
   Identity out{c.name, c.id_number, FormatIsoDate(c.birth_date)};
   const double r = rng.Unit();
-  if (r < 0.08) out.name = Homophone(c.name, rng);
-  else if (r < 0.11) out.name = Traditional(c.name);
+  if (r < 0.08) out.name = HomophoneName(rng, c.name);
+  else if (r < 0.11) out.name = TraditionalName(rng, c.name);
   if (rng.Chance(id_missing)) out.id.clear();
   else if (!out.id.empty() && rng.Chance(0.03)) std::swap(out.id[10], out.id[11]);  // typed in a hurry
   if (rng.Chance(0.03)) {

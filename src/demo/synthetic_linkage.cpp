@@ -53,35 +53,6 @@ size_t PickPosition(Rng& rng, const std::u32string& name) {
   return surname + rng.Below(name.size() - surname);
 }
 
-std::string Homophone(Rng& rng, const std::string& name) {
-  std::u32string chars = linkage::DecodeUtf8(name);
-  if (chars.empty()) return name;
-  const auto& common = NameCharacters();
-  for (int attempt = 0; attempt < 6; ++attempt) {
-    const size_t pos = PickPosition(rng, chars);
-    std::vector<char32_t> options;
-    const std::vector<char32_t> all = linkage::HomophonesOf(chars[pos]);
-    for (char32_t c : all)
-      if (std::binary_search(common.begin(), common.end(), c)) options.push_back(c);
-    if (options.empty()) options = all;
-    if (options.empty()) continue;
-    chars[pos] = rng.Pick(options);
-    return linkage::EncodeUtf8(chars);
-  }
-  return name;
-}
-
-std::string Traditional(Rng& rng, const std::string& name) {
-  std::u32string chars = linkage::DecodeUtf8(name);
-  std::vector<size_t> positions;
-  for (size_t i = 0; i < chars.size(); ++i)
-    if (linkage::TraditionalOf(chars[i]) != chars[i]) positions.push_back(i);
-  if (positions.empty()) return name;
-  const size_t pos = rng.Pick(positions);
-  chars[pos] = linkage::TraditionalOf(chars[pos]);
-  return linkage::EncodeUtf8(chars);
-}
-
 std::string Typo(Rng& rng, const std::string& name) {
   std::u32string chars = linkage::DecodeUtf8(name);
   if (chars.empty()) return name;
@@ -211,8 +182,8 @@ class DepartmentWriter {
     Values v;
     v.name = c.name;
     const double name_draw = rng_.Unit();
-    if (name_draw < o_.name_homophone) v.name = Homophone(rng_, c.name);
-    else if (name_draw < o_.name_homophone + o_.name_traditional) v.name = Traditional(rng_, c.name);
+    if (name_draw < o_.name_homophone) v.name = HomophoneName(rng_, c.name);
+    else if (name_draw < o_.name_homophone + o_.name_traditional) v.name = TraditionalName(rng_, c.name);
     else if (name_draw < o_.name_homophone + o_.name_traditional + o_.name_typo) v.name = Typo(rng_, c.name);
 
     if (!c.id_number.empty() && !rng_.Chance(o_.id_missing))
@@ -244,7 +215,7 @@ class DepartmentWriter {
     }
     if (person->empty()) person = !c.mother.name.empty() ? &c.mother.name : &c.father.name;
     if (!rng_.Chance(o_.guardian_missing)) {
-      v.guardian_name = rng_.Chance(o_.guardian_homophone) ? Homophone(rng_, *person) : *person;
+      v.guardian_name = rng_.Chance(o_.guardian_homophone) ? HomophoneName(rng_, *person) : *person;
     }
     std::string number = *phone;
     for (const std::string* other : {&c.mother.phone, &c.father.phone, &c.guardian.phone})
@@ -270,6 +241,36 @@ class DepartmentWriter {
 };
 
 }  // namespace
+
+std::string HomophoneName(synthetic::Rng& rng, const std::string& name) {
+  std::u32string chars = linkage::DecodeUtf8(name);
+  if (chars.empty()) return name;
+  const auto& common = NameCharacters();
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    const size_t pos = PickPosition(rng, chars);
+    std::vector<char32_t> options;
+    const std::vector<char32_t> all = linkage::HomophonesOf(chars[pos]);
+    for (char32_t c : all)
+      if (std::binary_search(common.begin(), common.end(), c)) options.push_back(c);
+    if (options.empty()) options = all;
+    if (options.empty()) continue;
+    chars[pos] = rng.Pick(options);
+    return linkage::EncodeUtf8(chars);
+  }
+  return name;
+}
+
+std::string TraditionalName(synthetic::Rng& rng, const std::string& name) {
+  std::u32string chars = linkage::DecodeUtf8(name);
+  std::vector<size_t> positions;
+  for (size_t i = 0; i < chars.size(); ++i)
+    if (linkage::TraditionalOf(chars[i]) != chars[i]) positions.push_back(i);
+  if (positions.empty()) return name;
+  const size_t pos = rng.Pick(positions);
+  chars[pos] = linkage::TraditionalOf(chars[pos]);
+  return linkage::EncodeUtf8(chars);
+}
+
 
 SyntheticLinkageData GenerateSyntheticLinkage(const RegionTree& regions,
                                               const std::vector<linkage::FieldSpec>& fields,

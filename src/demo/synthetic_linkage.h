@@ -14,6 +14,8 @@
 #include "core/region.h"
 #include "linkage/linkage.h"
 
+#include "demo/synthetic_random.h"
+
 namespace tongan {
 
 struct SyntheticLinkageOptions {
@@ -50,6 +52,12 @@ struct SyntheticLinkageData {
 // Values are filled by field name: name, id_number, birth_date, sex, guardian_name (registry: both
 // parents and the guardian as '|' alternatives; department: one of them), phone (likewise),
 // address; other fields stay empty. Deterministic for the same options and region tree.
+// One character of a name replaced by a common homophone (欣 → 馨), mostly in the given name, as
+// clerks mistype names in department systems.
+std::string HomophoneName(synthetic::Rng& rng, const std::string& name);
+// One character written in its traditional form (张 → 張).
+std::string TraditionalName(synthetic::Rng& rng, const std::string& name);
+
 SyntheticLinkageData GenerateSyntheticLinkage(const RegionTree& regions,
                                               const std::vector<linkage::FieldSpec>& fields,
                                               const SyntheticLinkageOptions& options);

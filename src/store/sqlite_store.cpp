@@ -9,6 +9,7 @@
 #include "core/child_json.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
+#include "store/sha256.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -318,30 +319,13 @@ class SqliteStore final : public Store {
     if (!stored) return std::nullopt;
     if (stored->version != expected_version)
       throw StoreConflict(StoreConflict::Kind::kVersionMismatch, "version mismatch");
-    std::vector<FieldChange> changes;
-    for (auto& d : DiffChildren(*stored, child))
-      changes.push_back({std::move(d.field), std::move(d.old_value), std::move(d.new_value)});
+    const std::vector<FieldChange> changes = ChangesBetween(*stored, child);
     if (changes.empty()) {
       child = *stored;
       return changes;
     }
     const std::string now = NowUtcIso();
-    try {
-      auto update = writer_
-          .Prepare("UPDATE children SET province_code = ?, region_code = ?, id_number = ?, "
-                   "name = ?, sex = ?, birth_date = ?, residence_since = ?, "
-                   "hukou_region_code = ?, class_basis = ?, doc = ?, version = version + 1, "
-                   "updated_at = ?, updated_by = ? WHERE id = ?");
-      BindChildColumns(update, child, class_basis)
-          .Bind(11, now)
-          .Bind(12, actor.user_id)
-          .Bind(13, child.id)
-          .Run();
-    } catch (const sqlite::Error& e) {
-      if (IsUniqueViolation(e))
-        throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
-      throw;
-    }
+    UpdateChildRow(child, class_basis, actor, now);
     AppendHistory(child, actor, changes);
     tx.Commit();
     child.version = stored->version + 1;
@@ -359,16 +343,9 @@ class SqliteStore final : public Store {
     if (!pending.Step() || pending.Int(0) != moved.id) return false;
     const std::optional<Child> stored = GetChildOn(writer_, RegionScope{""}, moved.id);
     if (!stored) return false;
-    std::vector<FieldChange> changes;
-    for (auto& d : DiffChildren(*stored, moved))
-      changes.push_back({std::move(d.field), std::move(d.old_value), std::move(d.new_value)});
     const std::string now = NowUtcIso();
-    auto update = writer_.Prepare(
-        "UPDATE children SET province_code = ?, region_code = ?, id_number = ?, name = ?, sex = ?, "
-        "birth_date = ?, residence_since = ?, hukou_region_code = ?, class_basis = ?, doc = ?, "
-        "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?");
-    BindChildColumns(update, moved, class_basis).Bind(11, now).Bind(12, actor.user_id).Bind(13, moved.id).Run();
-    AppendHistory(moved, actor, changes);
+    UpdateChildRow(moved, class_basis, actor, now);
+    AppendHistory(moved, actor, ChangesBetween(*stored, moved));
     // The file moves with the child: the new county sees its visits, cases and referrals.
     for (const char* table : {"visits", "cases", "referrals", "care_status"}) {
       writer_.Prepare(std::string("UPDATE ") + table + " SET region_code = ?, province_code = ? WHERE " +
@@ -558,6 +535,33 @@ class SqliteStore final : public Store {
     child.updated_at = now;
   }
 
+  static std::vector<FieldChange> ChangesBetween(const Child& before, const Child& after) {
+    std::vector<FieldChange> changes;
+    for (auto& d : DiffChildren(before, after))
+      changes.push_back({std::move(d.field), std::move(d.old_value), std::move(d.new_value)});
+    return changes;
+  }
+
+  // Writes the record over its row (one version up); a duplicate ID number is a StoreConflict.
+  void UpdateChildRow(const Child& child, uint32_t class_basis, const Actor& actor, const std::string& now) {
+    try {
+      auto update = writer_
+          .Prepare("UPDATE children SET province_code = ?, region_code = ?, id_number = ?, "
+                   "name = ?, sex = ?, birth_date = ?, residence_since = ?, "
+                   "hukou_region_code = ?, class_basis = ?, doc = ?, version = version + 1, "
+                   "updated_at = ?, updated_by = ? WHERE id = ?");
+      BindChildColumns(update, child, class_basis)
+          .Bind(11, now)
+          .Bind(12, actor.user_id)
+          .Bind(13, child.id)
+          .Run();
+    } catch (const sqlite::Error& e) {
+      if (IsUniqueViolation(e))
+        throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
+      throw;
+    }
+  }
+
   void AppendHistory(const Child& child, const Actor& actor, const std::vector<FieldChange>& changes) {
     const std::string now = NowUtcIso();
     for (const FieldChange& c : changes) {
@@ -587,13 +591,7 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::string MigrationChecksum(const std::string& sql) {
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(sql.data()), sql.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
-}
+std::string MigrationChecksum(const std::string& sql) { return Sha256Hex(sql); }
 
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
