@@ -20,6 +20,23 @@ std::optional<Date> DateOfTimestamp(const std::string& iso) {
   return iso.size() >= 10 ? ParseIsoDate(iso.substr(0, 10)) : std::nullopt;
 }
 
+// How far the child lives from its registration place, by the levels of the codes.
+std::string FlowTypeOf(const Child& child) {
+  const std::string& hukou = child.hukou_region_code;
+  if (hukou.size() < 6 || child.region_code.size() < 6) return "unknown";
+  if (hukou.compare(0, 2, child.region_code, 0, 2) != 0) return "cross_province";
+  if (hukou.compare(0, 4, child.region_code, 0, 4) != 0) return "cross_city";
+  if (hukou.compare(0, 6, child.region_code, 0, 6) != 0) return "cross_county";
+  return "local";
+}
+
+// Whole months from `from` to `to` (a month counts once its day of the month is reached).
+int MonthsBetween(Date from, Date to) {
+  int months = (int(to.year()) - int(from.year())) * 12 + (int(unsigned(to.month())) - int(unsigned(from.month())));
+  if (to.day() < from.day()) --months;
+  return std::max(0, months);
+}
+
 }  // namespace
 
 CareService::CareService(Store& store, AuditLog& audit, ChildService& children,
@@ -113,6 +130,10 @@ json CareService::Facts(const Child& child, const std::vector<Visit>& visits) {
   facts["schooling_status"] = child.schooling.status;
   facts["has_health_record"] = child.health.has_health_record;
   facts["vaccinated"] = child.health.vaccinated;
+  facts["benefits"] = child.benefits;
+  facts["flow_type"] = FlowTypeOf(child);
+  if (child.residence_since && *child.residence_since <= today)
+    facts["residence_months"] = MonthsBetween(*child.residence_since, today);
 
   const RegionScope system = SystemScope();
   Date last_update = DateOfTimestamp(child.updated_at).value_or(today);
@@ -157,6 +178,7 @@ json CareService::Facts(const Child& child, const std::vector<Visit>& visits) {
     }
   }
   facts["unmet_needs"] = needs;
+  for (const FactSource& source : fact_sources_) source(child, visits, facts);
   return facts;
 }
 
@@ -236,6 +258,7 @@ void CareService::Recompute(int64_t child_id) {
                         {"reason_zh", w.reason_zh}});
   status.warnings = warnings.dump();
   store_.care().PutStatus(status);
+  for (const RecomputeHook& hook : on_recomputed_) hook(*child, visits, facts);
 }
 
 int64_t CareService::RecomputeAll(const std::string& region_code) {

@@ -66,6 +66,13 @@ class CareService {
   const care::RuleSet& rules() const;
   const CarePolicy& policy() const { return policy_; }
 
+  // Other services add facts (the service catalogue's need codes) and act on each recomputation
+  // (entitlements); set once at wiring, before any recomputation.
+  using FactSource = std::function<void(const Child&, const std::vector<Visit>&, nlohmann::json& facts)>;
+  using RecomputeHook = std::function<void(const Child&, const std::vector<Visit>&, const nlohmann::json& facts)>;
+  void AddFactSource(FactSource source) { fact_sources_.push_back(std::move(source)); }
+  void OnRecomputed(RecomputeHook hook) { on_recomputed_.push_back(std::move(hook)); }
+
  private:
   // The rule facts of a child except its ledger state and visit schedule, which Recompute adds.
   nlohmann::json Facts(const Child& child, const std::vector<Visit>& visits);
@@ -78,6 +85,8 @@ class CareService {
   mutable std::mutex rules_mutex_;
   const std::vector<NeedRule>& need_rules_;
   std::function<Date()> today_;
+  std::vector<FactSource> fact_sources_;
+  std::vector<RecomputeHook> on_recomputed_;
 
   void RecomputeLoop();
   std::mutex queue_mutex_;

@@ -73,6 +73,7 @@ void LoadDepartmentConfig(Deployment& d, const std::string& data_dir) {
     d.care.visits = care::VisitPolicy::FromJson(j.at("visits"));
   });
   load("assessment.json", [&](const nlohmann::json& j) { d.care.assessment = care::AssessmentForm::FromJson(j); });
+  load("service_catalogue.json", [&](const nlohmann::json& j) { d.catalogue = care::ServiceCatalogue::FromJson(j); });
 }
 
 }  // namespace

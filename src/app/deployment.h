@@ -8,6 +8,7 @@
 #include "app/care_service.h"
 #include "app/findings_service.h"
 #include "app/import_profile.h"
+#include "care/service_catalogue.h"
 #include "core/classification.h"
 #include "core/region.h"
 #include "linkage/linkage.h"
@@ -23,6 +24,7 @@ struct Deployment {
   linkage::LinkageConfig linkage;              // data/linkage.json
   std::vector<NeedRule> need_rules;            // data/findings.json
   CarePolicy care;  // data/warning_rules.json, care.json, assessment.json
+  care::ServiceCatalogue catalogue;  // data/service_catalogue.json
 };
 
 // Reads data_dir/regions/*.csv, classification.json, import_profiles/, linkage.json and

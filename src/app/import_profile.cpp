@@ -228,6 +228,12 @@ ImportProfile ImportProfile::FromJson(const json& j) {
       fail(p.id + " 的必需列 " + field + " 未在 columns 中");
     p.required_columns.push_back(field);
   }
+  for (const auto& r : j.value("required_fields", json::array())) {
+    const std::string field = r.is_string() ? r.get<std::string>() : "";
+    if (std::none_of(p.columns.begin(), p.columns.end(), [&](auto& c) { return c.first == field; }))
+      fail(p.id + " 的必填字段 " + field + " 未在 columns 中");
+    p.required_fields.push_back(field);
+  }
   return p;
 }
 
@@ -236,7 +242,7 @@ json ImportProfile::ToJson() const {
   for (const auto& [field, names] : columns) cols[field] = names;
   return {{"id", id}, {"department", department}, {"name_zh", name_zh},
           {"record_kind", record_kind}, {"description", description}, {"columns", cols},
-          {"required_columns", required_columns}};
+          {"required_columns", required_columns}, {"required_fields", required_fields}};
 }
 
 MappingResult MapTable(const ingest::Table& table, const ImportProfile& profile,
@@ -309,6 +315,12 @@ MappingResult MapTable(const ingest::Table& table, const ImportProfile& profile,
     if (source.cells.size() > out.header.size())
       Warn(row, "extra_cells", "", "本行比表头多 " + std::to_string(source.cells.size() - out.header.size()) + " 列");
     CheckIdentity(row, regions, today);
+    for (const std::string& field : profile.required_fields)
+      if (!row.fields.contains(field)) {
+        const auto& headings = std::find_if(profile.columns.begin(), profile.columns.end(),
+                                            [&](auto& c) { return c.first == field; })->second;
+        Reject(row, "field_missing", field, "“" + headings.front() + "”为空或无法识别");
+      }
     row.loaded = std::none_of(row.problems.begin(), row.problems.end(), [](auto& p) { return p.rejects; });
     row.name = row.fields.value("name", "");
     row.id_number = row.fields.value("id_number", "");

@@ -26,6 +26,9 @@ struct ImportProfile {
   // Our field → the column headings departments use for it, in order of preference.
   std::vector<std::pair<std::string, std::vector<std::string>>> columns;
   std::vector<std::string> required_columns;
+  // Fields every row must have a value for (a delivery needs its item and date); a row without
+  // one is rejected with the reason.
+  std::vector<std::string> required_fields;
 
   // Throws std::invalid_argument with a Chinese message naming the problem.
   static ImportProfile FromJson(const nlohmann::json& json);

@@ -41,7 +41,9 @@ json UserService::UserJson(const User& user) const {
             {"record_visits", p.record_visits},
             {"manage_cases", p.manage_cases},
             {"receive_referrals", p.receive_referrals},
-            {"manage_rules", p.manage_rules}}},
+            {"manage_rules", p.manage_rules},
+            {"record_deliveries", p.record_deliveries},
+            {"manage_supply", p.manage_supply}}},
           {"department", user.department}};
 }
 

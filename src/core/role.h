@@ -36,7 +36,9 @@ struct RolePermissions {
   bool record_visits = false;     // record visits (访察), put a child in or out of the ledger
   bool manage_cases = false;      // open cases and move them through the loop, send referrals
   bool receive_referrals = false; // answer referrals addressed to the user's department
-  bool manage_rules = false;      // edit warning rules
+  bool manage_rules = false;      // edit warning rules and the service catalogue
+  bool record_deliveries = false; // record services delivered (a liaison: their department's items only)
+  bool manage_supply = false;     // providers, activities with sign-up and attendance, pairings
 };
 RolePermissions PermissionsOf(Role role);
 

@@ -6,6 +6,7 @@
 #include "app/case_service.h"
 #include "app/referral_service.h"
 #include "demo/demo_county.h"
+#include "demo/demo_services.h"
 #include "store/care_store.h"
 
 namespace tongan {
@@ -32,6 +33,8 @@ void LoadDemoCare(Deployment& d, Date today) {
   CareService care(*d.store, audit, children, d.care, d.need_rules, [today] { return today; });
   CaseService cases(*d.store, audit, care, [today] { return today; });
   ReferralService referrals(*d.store, audit, care, children, [today] { return today; });
+  EntitlementService entitlements(*d.store, audit, children, care, d.regions, d.catalogue, [today] { return today; });
+  SupplyService supply(*d.store, audit, care, entitlements, d.regions, [today] { return today; });
   std::printf("正在计算关爱台账与分类分色……\n");
   std::fflush(stdout);
   care.RecomputeAll(kDemoCounty);
@@ -92,6 +95,7 @@ void LoadDemoCare(Deployment& d, Date today) {
                                  {"due_date", DaysAgo(today, -14)},
                                  {"shared_fields", {"name", "age", "guardian", "schooling"}}});
   }
+  LoadDemoServices(d, entitlements, supply, today);
 }
 
 }  // namespace tongan

@@ -4,6 +4,8 @@
 
 #include "app/audit_log.h"
 #include "app/care_service.h"
+#include "app/entitlement_service.h"
+#include "app/supply_service.h"
 #include "app/case_service.h"
 #include "app/referral_service.h"
 #include "app/transfer_service.h"
@@ -17,6 +19,7 @@
 #include "http/api_routes.h"
 #include "http/care_routes.h"
 #include "http/department_routes.h"
+#include "http/service_routes.h"
 
 namespace tongan {
 
@@ -33,13 +36,16 @@ struct ApiStack {
         care(*d.store, audit, children, d.care, d.need_rules),
         cases(*d.store, audit, care),
         referrals(*d.store, audit, care, children),
-        transfers(*d.store, audit, children, care, d.regions) {
+        transfers(*d.store, audit, children, care, d.regions),
+        entitlements(*d.store, audit, children, care, d.regions, d.catalogue),
+        supply(*d.store, audit, care, entitlements, d.regions) {
     children.OnChange([this](int64_t id) { care.Recompute(id); });
     links.OnChildChanged([this](int64_t id) { care.Recompute(id); });
     imports.OnLinked([this](const std::string& region) { care.RecomputeLater(region); });
     AddApiRoutes(router, auth, children, users);
     AddDepartmentRoutes(router, imports, links, findings);
     AddCareRoutes(router, care, cases, referrals, transfers);
+    AddServiceRoutes(router, entitlements, supply);
   }
 
   AuditLog audit;
@@ -54,6 +60,8 @@ struct ApiStack {
   CaseService cases;
   ReferralService referrals;
   TransferService transfers;
+  EntitlementService entitlements;
+  SupplyService supply;
   Router router;
 };
 

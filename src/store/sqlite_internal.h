@@ -13,6 +13,7 @@
 #include "core/child_json.h"
 #include "store/care_store.h"
 #include "store/department_store.h"
+#include "store/service_store.h"
 #include "store/sqlite_db.h"
 
 namespace tongan::sqlite {
@@ -94,5 +95,7 @@ inline Child ChildFromRow(const Statement& row) {
 std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles);
 // The care-work part of the store, on the same connections.
 std::unique_ptr<CareStore> MakeCareStore(Handles& handles);
+// The services part of the store, on the same connections.
+std::unique_ptr<ServiceStore> MakeServiceStore(Handles& handles);
 
 }  // namespace tongan::sqlite

@@ -77,10 +77,12 @@ class SqliteStore final : public Store {
         writer_(handles_->writer),
         readers_(handles_->readers),
         departments_(sqlite::MakeDepartmentStore(*handles_)),
-        care_(sqlite::MakeCareStore(*handles_)) {}
+        care_(sqlite::MakeCareStore(*handles_)),
+        services_(sqlite::MakeServiceStore(*handles_)) {}
 
   DepartmentStore& departments() override { return *departments_; }
   CareStore& care() override { return *care_; }
+  ServiceStore& services() override { return *services_; }
 
   void ScanChildren(const RegionScope& scope,
                     const std::function<void(const Child&)>& visit) override {
@@ -587,6 +589,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<ReaderPool>& readers_;
   std::unique_ptr<DepartmentStore> departments_;
   std::unique_ptr<CareStore> care_;
+  std::unique_ptr<ServiceStore> services_;
 };
 
 }  // namespace

@@ -110,6 +110,7 @@ class StoreConflict : public std::runtime_error {
 
 class CareStore;
 class DepartmentStore;
+class ServiceStore;
 
 class Store {
  public:
@@ -119,6 +120,8 @@ class Store {
   virtual DepartmentStore& departments() = 0;
   // Care work: ledger, visits, cases, referrals (store/care_store.h).
   virtual CareStore& care() = 0;
+  // Services: entitlements, deliveries, providers, activities, pairings (store/service_store.h).
+  virtual ServiceStore& services() = 0;
 
   // Applies pending migrations; throws when a recorded migration's checksum has changed.
   virtual void Migrate() = 0;

@@ -164,4 +164,32 @@ export const api = {
   pushes: (direction) => request('GET', '/pushes', { params: { direction } }),
   // body.status: received | accepted | rejected
   replyPush: (id, body) => request('POST', '/pushes/' + encodeURIComponent(id) + '/reply', { body }),
+
+  // services: catalogue, entitlements, deliveries, supply (providers, activities, pairings), needs
+  serviceCatalogue: () => request('GET', '/services/catalogue'),
+  saveServiceCatalogue: (catalogue) => request('PUT', '/services/catalogue', { body: catalogue }),
+  childServices: (id) => request('GET', '/children/' + encodeURIComponent(id) + '/services'),
+  recordDelivery: (id, body) => request('POST', '/children/' + encodeURIComponent(id) + '/deliveries', { body }),
+  voidDelivery: (id, reason) => request('POST', '/deliveries/' + encodeURIComponent(id) + '/void', { body: { reason } }),
+  deliveries: (params) => request('GET', '/deliveries', { params }),
+  serviceCoverage: (region) => request('GET', '/services/coverage', { params: { region } }),
+  openItems: (params) => request('GET', '/services/open-items', { params }),
+  serviceNeeds: (region) => request('GET', '/services/needs', { params: { region } }),
+  unmetNeeds: (params) => request('GET', '/services/unmet', { params }),
+  providers: (params) => request('GET', '/providers', { params }),
+  provider: (id) => request('GET', '/providers/' + encodeURIComponent(id)),
+  createProvider: (body) => request('POST', '/providers', { body }),
+  updateProvider: (id, body) => request('PUT', '/providers/' + encodeURIComponent(id), { body }),
+  activities: (params) => request('GET', '/activities', { params }),
+  activity: (id) => request('GET', '/activities/' + encodeURIComponent(id)),
+  createActivity: (body) => request('POST', '/activities', { body }),
+  // status: open | closed | cancelled
+  setActivityStatus: (id, status) => request('POST', '/activities/' + encodeURIComponent(id) + '/status', { body: { status } }),
+  signUp: (id, childId) => request('POST', '/activities/' + encodeURIComponent(id) + '/participants', { body: { child_id: childId } }),
+  withdraw: (id, childId) =>
+    request('POST', '/activities/' + encodeURIComponent(id) + '/participants/' + encodeURIComponent(childId) + '/withdraw'),
+  recordAttendance: (id, body) => request('POST', '/activities/' + encodeURIComponent(id) + '/attendance', { body }),
+  pairings: (params) => request('GET', '/pairings', { params }),
+  createPairing: (body) => request('POST', '/pairings', { body }),
+  endPairing: (id, body) => request('POST', '/pairings/' + encodeURIComponent(id) + '/end', { body }),
 }

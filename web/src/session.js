@@ -64,6 +64,8 @@ export function enumOptions(kind) {
 // The first page this user may open.
 export function homeRoute() {
   if (can('read_children')) return '/'
+  // a department liaison works the open service items of their department first
+  if (session.user && session.user.role === 'department_liaison' && can('record_deliveries')) return '/services/open-items'
   if (can('import_data')) return '/imports/new'
   if (can('receive_referrals')) return '/referrals'
   if (can('manage_users')) return '/admin'
