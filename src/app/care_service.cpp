@@ -178,6 +178,11 @@ json CareService::Facts(const Child& child, const std::vector<Visit>& visits) {
     }
   }
   facts["unmet_needs"] = needs;
+  json records = json::array();
+  for (const LinkedRecord& s : sources)
+    if (s.link.state == "linked" && std::find(records.begin(), records.end(), s.record.record_kind) == records.end())
+      records.push_back(s.record.record_kind);
+  facts["department_records"] = records;
   for (const FactSource& source : fact_sources_) source(child, visits, facts);
   return facts;
 }

@@ -34,6 +34,7 @@ struct FactInfo {
 // vaccinated bool; in_ledger bool; days_since_visit int (absent = never visited);
 // visit_overdue_days int; last_visit_guardianship string (good fair poor none);
 // last_visit_safety_concern bool; open_cases int; open_referrals int; unmet_needs string_list;
+// department_records string_list (record kinds of the department rows linked to the child);
 // days_since_update int; benefits string_list (free text: 低保, 孤儿基本生活费, 残疾人两项补贴 …);
 // needs string_list (need-type codes of the service catalogue); flow_type string (cross_province
 // cross_city cross_county local unknown); residence_months int (months lived at the residence).
