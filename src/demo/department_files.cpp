@@ -175,6 +175,21 @@ std::vector<DepartmentFile> MakeDemoDepartmentFiles(const std::vector<Child>& re
     }
     files.push_back({"gongan_juzhu", "居住证登记未成年人.xlsx", ingest::WriteXlsx("居住证", header, rows)});
   }
+  {  // 卫健: check-ups of young migrant children as service records, with an item the catalogue
+     // does not list and a row without a date.
+    std::vector<std::string> header = {"服务项目", "服务日期", "服务单位", "服务内容", "姓名", "身份证号", "出生日期"};
+    std::vector<std::vector<std::string>> rows;
+    for (const Child& c : registry) {
+      if (AgeOf(c, today) > 6 || c.hukou_region_code.substr(0, 6) == c.region_code.substr(0, 6) || !rng.Chance(0.5))
+        continue;
+      const Identity i = Faulty(c, rng, 0.05);
+      const Date on{std::chrono::sys_days{today} - std::chrono::days{5 + static_cast<int>(rng.Below(300))}};
+      rows.push_back({rng.Chance(0.05) ? "儿童口腔检查" : "0—6岁儿童健康检查", FormatIsoDate(on),
+                      "新华区妇幼保健院", "儿童健康体检（身高体重、视力、血常规）", i.name, i.id, i.birth});
+    }
+    if (!rows.empty()) rows.back()[1] = "";
+    files.push_back({"service_delivery", "儿童健康体检服务记录.xlsx", ingest::WriteXlsx("服务记录", header, rows)});
+  }
   return files;
 }
 

@@ -116,6 +116,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 
  private:
   void Read() {
+    // Stopping: a connection that finished its response after Stop() looked for idle ones closes
+    // here rather than wait for the drain deadline.
+    if (server_.stopping) return Close();
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);

@@ -349,7 +349,8 @@ class SqliteStore final : public Store {
     UpdateChildRow(moved, class_basis, actor, now);
     AppendHistory(moved, actor, ChangesBetween(*stored, moved));
     // The file moves with the child: the new county sees its visits, cases and referrals.
-    for (const char* table : {"visits", "cases", "referrals", "care_status"}) {
+    for (const char* table : {"visits", "cases", "referrals", "care_status", "service_deliveries",
+                              "child_entitlements", "child_needs"}) {
       writer_.Prepare(std::string("UPDATE ") + table + " SET region_code = ?, province_code = ? WHERE " +
                       "child_id = ?")
           .Bind(1, moved.region_code)
@@ -357,6 +358,15 @@ class SqliteStore final : public Store {
           .Bind(3, moved.id)
           .Run();
     }
+    // Pairings and activities belong to the old county's volunteers and venues: they end here.
+    writer_.Prepare("UPDATE pairings SET ended_on = ?, end_reason = '儿童迁出' WHERE child_id = ? AND ended_on = ''")
+        .Bind(1, now.substr(0, 10))
+        .Bind(2, moved.id)
+        .Run();
+    writer_.Prepare("UPDATE activity_participants SET withdrawn_at = ? WHERE child_id = ? AND withdrawn_at = ''")
+        .Bind(1, now)
+        .Bind(2, moved.id)
+        .Run();
     writer_
         .Prepare("UPDATE transfers SET status = 'accepted', to_region = ?, decided_at = ?, "
                  "decided_by_name = ? WHERE id = ?")
