@@ -63,13 +63,13 @@ void WarmPageCache(const std::string& path) {
               std::chrono::duration<double>(Clock::now() - start).count());
 }
 
-struct Figures {
+struct Timings {
   std::vector<double> latencies_ms;
   double seconds = 0;
   int64_t errors = 0;
 };
 
-void Report(const char* name, Figures& f) {
+void Report(const char* name, Timings& f) {
   std::sort(f.latencies_ms.begin(), f.latencies_ms.end());
   const auto pct = [&](double p) {
     if (f.latencies_ms.empty()) return 0.0;
@@ -82,8 +82,8 @@ void Report(const char* name, Figures& f) {
 
 // Runs `requests` requests spread over `threads` keep-alive clients; `target(rng)` picks each one.
 template <typename TargetFn>
-Figures Drive(uint16_t port, const std::string& token, int threads, int64_t requests, TargetFn target) {
-  Figures figures;
+Timings Drive(uint16_t port, const std::string& token, int threads, int64_t requests, TargetFn target) {
+  Timings figures;
   std::vector<std::vector<double>> per_thread(threads);
   std::atomic<int64_t> next{0}, errors{0};
   const auto start = Clock::now();
@@ -141,18 +141,18 @@ int RunApiBench(const ApiBenchOptions& options) {
 
   std::printf("store: %lld children, %zu townships; %d client threads, server threads %d, loopback\n",
               static_cast<long long>(total), townships.size(), options.client_threads, server_options.threads);
-  Figures lookup = Drive(port, token, options.client_threads, options.requests_per_kind, [&](auto& rng) {
+  Timings lookup = Drive(port, token, options.client_threads, options.requests_per_kind, [&](auto& rng) {
     return "/api/children/" + std::to_string(1 + rng() % total);
   });
   Report("lookup by id", lookup);
-  Figures filtered = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
+  Timings filtered = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
     static const char* classes[] = {"migrant", "left_behind", "in_difficulty", "key_care"};
     static const char* groups[] = {"0-3", "3-6", "6-15", "12-16", "15-18"};
     return "/api/children?region=" + townships[rng() % townships.size()] + "&class=" + classes[rng() % 4] +
            "&age_group=" + groups[rng() % 5] + "&page=1&page_size=20";
   });
   Report("search township+class+age", filtered);
-  Figures by_name = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
+  Timings by_name = Drive(port, token, options.client_threads, options.requests_per_kind / 4, [&](auto& rng) {
     static const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄"};
     const std::string township = townships[rng() % townships.size()];
     return "/api/children?region=" + township.substr(0, 6) + "&q=" + UrlEncode(surnames[rng() % 8]) +

@@ -9,6 +9,7 @@
 #include "app/deployment.h"
 #include "bench/api_bench.h"
 #include "bench/linkage_bench.h"
+#include "bench/stats_bench.h"
 #include "demo/demo_county.h"
 #include "demo/demo_care.h"
 #include "demo/department_files.h"
@@ -78,6 +79,7 @@ int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
           const std::function<void(const std::string&)>& on_listening) {
   BlockStopSignals();  // before any thread starts, so every thread inherits the mask
   ApiStack api(d);
+  api.stats.StartDailyRefresh();  // figures that change with the date alone
   const Listen l = ParseListen(listen);
   ServerOptions options;
   options.address = l.address;
@@ -163,6 +165,16 @@ int main(int argc, char** argv) {
   bench->add_option("--server-threads", bench_options.server_threads, "服务端线程数");
   bench->add_option("--requests", bench_options.requests_per_kind, "每类请求次数");
 
+  StatsBenchOptions stats_bench_options;
+  auto* bench_stats = app.add_subcommand("bench-stats", "统计基准测试：一千万儿童的省级统计，测量各级看板的响应时间");
+  bench_stats->add_option("--db", stats_bench_options.db_path, "基准数据库（不存在则生成）")->required();
+  bench_stats->add_option("--data", stats_bench_options.data_dir, "数据目录");
+  bench_stats->add_option("--province", stats_bench_options.province, "省级区划代码");
+  bench_stats->add_option("--children", stats_bench_options.children, "儿童人数");
+  bench_stats->add_option("--threads", stats_bench_options.client_threads, "并发客户端数");
+  bench_stats->add_option("--server-threads", stats_bench_options.server_threads, "服务端线程数");
+  bench_stats->add_option("--requests", stats_bench_options.requests_per_kind, "每类请求次数");
+
   LinkageBenchOptions linkage_bench_options;
   auto* bench_linkage = app.add_subcommand("bench-linkage", "记录匹配基准测试：合成部门数据与底册匹配，报告准确率与耗时");
   bench_linkage->add_option("--data", linkage_bench_options.data_dir, "数据目录（区划）");
@@ -231,6 +243,7 @@ int main(int argc, char** argv) {
     }
     if (*bench) return RunApiBench(bench_options);
     if (*bench_linkage) return RunLinkageBench(linkage_bench_options);
+    if (*bench_stats) return RunStatsBench(stats_bench_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "错误：%s\n", e.what());
     return 1;

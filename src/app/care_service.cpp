@@ -263,6 +263,9 @@ void CareService::Recompute(int64_t child_id) {
                         {"reason_zh", w.reason_zh}});
   status.warnings = warnings.dump();
   store_.care().PutStatus(status);
+  // The hooks also see what this computation decided.
+  facts["colour"] = status.colour;
+  facts["warning_count"] = eval.warnings.size();
   for (const RecomputeHook& hook : on_recomputed_) hook(*child, visits, facts);
 }
 

@@ -67,7 +67,8 @@ class CareService {
   const CarePolicy& policy() const { return policy_; }
 
   // Other services add facts (the service catalogue's need codes) and act on each recomputation
-  // (entitlements); set once at wiring, before any recomputation.
+  // (entitlements, statistics); set once at wiring, before any recomputation. A hook's facts also
+  // carry "colour" and "warning_count" of the new status.
   using FactSource = std::function<void(const Child&, const std::vector<Visit>&, nlohmann::json& facts)>;
   using RecomputeHook = std::function<void(const Child&, const std::vector<Visit>&, const nlohmann::json& facts)>;
   void AddFactSource(FactSource source) { fact_sources_.push_back(std::move(source)); }

@@ -74,6 +74,7 @@ void LoadDepartmentConfig(Deployment& d, const std::string& data_dir) {
   });
   load("assessment.json", [&](const nlohmann::json& j) { d.care.assessment = care::AssessmentForm::FromJson(j); });
   load("service_catalogue.json", [&](const nlohmann::json& j) { d.catalogue = care::ServiceCatalogue::FromJson(j); });
+  load("supervision.json", [&](const nlohmann::json& j) { d.supervision = stats::SupervisionConfig::FromJson(j); });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/classification.h"
 #include "core/region.h"
 #include "linkage/linkage.h"
+#include "stats/figures.h"
 #include "store/store.h"
 
 namespace tongan {
@@ -25,6 +26,7 @@ struct Deployment {
   std::vector<NeedRule> need_rules;            // data/findings.json
   CarePolicy care;  // data/warning_rules.json, care.json, assessment.json
   care::ServiceCatalogue catalogue;  // data/service_catalogue.json
+  stats::SupervisionConfig supervision;  // data/supervision.json
 };
 
 // Reads data_dir/regions/*.csv, classification.json, import_profiles/, linkage.json and

@@ -4,6 +4,7 @@
 
 #include "app/audit_log.h"
 #include "app/case_service.h"
+#include "app/stats_service.h"
 #include "app/referral_service.h"
 #include "demo/demo_county.h"
 #include "demo/demo_services.h"
@@ -35,6 +36,8 @@ void LoadDemoCare(Deployment& d, Date today) {
   ReferralService referrals(*d.store, audit, care, children, [today] { return today; });
   EntitlementService entitlements(*d.store, audit, children, care, d.regions, d.catalogue, [today] { return today; });
   SupplyService supply(*d.store, audit, care, entitlements, d.regions, [today] { return today; });
+  StatsService stats(*d.store, audit, children, care, d.regions, d.supervision, [] { return std::vector<int>{}; },
+                     [today] { return today; });
   std::printf("正在计算关爱台账与分类分色……\n");
   std::fflush(stdout);
   care.RecomputeAll(kDemoCounty);

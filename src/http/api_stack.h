@@ -6,6 +6,8 @@
 #include "app/care_service.h"
 #include "app/entitlement_service.h"
 #include "app/supply_service.h"
+#include "app/round_service.h"
+#include "app/stats_service.h"
 #include "app/case_service.h"
 #include "app/referral_service.h"
 #include "app/transfer_service.h"
@@ -20,6 +22,8 @@
 #include "http/care_routes.h"
 #include "http/department_routes.h"
 #include "http/service_routes.h"
+#include "http/round_routes.h"
+#include "http/stats_routes.h"
 
 namespace tongan {
 
@@ -38,7 +42,14 @@ struct ApiStack {
         referrals(*d.store, audit, care, children),
         transfers(*d.store, audit, children, care, d.regions),
         entitlements(*d.store, audit, children, care, d.regions, d.catalogue),
-        supply(*d.store, audit, care, entitlements, d.regions) {
+        supply(*d.store, audit, care, entitlements, d.regions),
+        rounds(*d.store, audit, children, d.regions),
+        stats(*d.store, audit, children, care, d.regions, d.supervision,
+              [this] {
+                std::vector<int> days;
+                for (const auto& item : entitlements.catalogue()->items) days.push_back(item.valid_days);
+                return days;
+              }) {
     children.OnChange([this](int64_t id) { care.Recompute(id); });
     links.OnChildChanged([this](int64_t id) { care.Recompute(id); });
     imports.OnLinked([this](const std::string& region) { care.RecomputeLater(region); });
@@ -46,6 +57,8 @@ struct ApiStack {
     AddDepartmentRoutes(router, imports, links, findings);
     AddCareRoutes(router, care, cases, referrals, transfers);
     AddServiceRoutes(router, entitlements, supply);
+    AddRoundRoutes(router, rounds);
+    AddStatsRoutes(router, stats);
   }
 
   AuditLog audit;
@@ -62,6 +75,8 @@ struct ApiStack {
   TransferService transfers;
   EntitlementService entitlements;
   SupplyService supply;
+  RoundService rounds;
+  StatsService stats;
   Router router;
 };
 

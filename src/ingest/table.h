@@ -48,6 +48,11 @@ ReadResult ReadTable(std::string_view bytes, const ReadLimits& limits = {});
 std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows);
 
+// The same with a title row and a subtitle row (填报单位, date …) above the header, as report
+// tables for meetings are laid out.
+std::string WriteTitledXlsx(const std::string& sheet_name, const std::string& title, const std::string& subtitle,
+                            const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+
 // Writes rows as CSV in UTF-8 with a BOM (so Excel opens it as UTF-8), quoting as RFC 4180.
 std::string WriteCsv(const std::vector<std::string>& header,
                      const std::vector<std::vector<std::string>>& rows);

@@ -92,8 +92,12 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::string>& header,
-                      const std::vector<std::vector<std::string>>& rows) {
+namespace {
+
+// Titles (merged over the table's width) above a header row and the rows; a large table streams
+// to disk, a titled one (a report table, small) is built in memory because merged cells need it.
+std::string WriteSheet(const std::string& sheet_name, const std::vector<std::string>& titles,
+                       const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   TempFile temp;
   std::string pattern = TempDirectory() + "/tongan-xlsx-XXXXXX";
   const int fd = mkstemp(pattern.data());
@@ -103,7 +107,7 @@ std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::stri
 
   std::string tmpdir = TempDirectory();
   lxw_workbook_options options = {};
-  options.constant_memory = LXW_TRUE;  // rows stream to disk: exports can be large
+  options.constant_memory = titles.empty() ? LXW_TRUE : LXW_FALSE;  // rows stream to disk: exports can be large
   options.tmpdir = tmpdir.data();
   lxw_workbook* workbook = workbook_new_opt(temp.path.c_str(), &options);
   if (workbook == nullptr) return {};
@@ -123,7 +127,20 @@ std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::stri
   columns = std::min<size_t>(columns, kMaxColumns);
   if (columns > 0)
     worksheet_set_column(sheet, 0, static_cast<lxw_col_t>(columns - 1), kColumnWidth, text);
-  worksheet_freeze_panes(sheet, 1, 0);
+  const lxw_row_t first = static_cast<lxw_row_t>(titles.size());
+  worksheet_freeze_panes(sheet, first + 1, titles.empty() ? 0 : 1);
+  lxw_format* title_format = workbook_add_format(workbook);
+  format_set_bold(title_format);
+  format_set_font_size(title_format, 14);
+  format_set_align(title_format, LXW_ALIGN_CENTER);
+  for (size_t t = 0; t < titles.size(); ++t) {
+    const std::string value = ToValidUtf8(titles[t]);
+    if (columns > 1)
+      worksheet_merge_range(sheet, static_cast<lxw_row_t>(t), 0, static_cast<lxw_row_t>(t),
+                            static_cast<lxw_col_t>(columns - 1), value.c_str(), t == 0 ? title_format : nullptr);
+    else
+      worksheet_write_string(sheet, static_cast<lxw_row_t>(t), 0, value.c_str(), t == 0 ? title_format : nullptr);
+  }
 
   // Every cell is written as a string: an 18-digit ID as a number would lose its last digits.
   const auto write_row = [&](lxw_row_t row_index, const std::vector<std::string>& cells,
@@ -136,12 +153,24 @@ std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::stri
                              format);
     }
   };
-  write_row(0, header, bold);
-  for (size_t i = 0; i < rows.size() && i + 1 < kMaxRows; ++i)
-    write_row(static_cast<lxw_row_t>(i + 1), rows[i], text);
+  write_row(first, header, bold);
+  for (size_t i = 0; i < rows.size() && first + i + 1 < kMaxRows; ++i)
+    write_row(static_cast<lxw_row_t>(first + i + 1), rows[i], text);
 
   if (workbook_close(workbook) != LXW_NO_ERROR) return {};
   return ReadFile(temp.path);
+}
+
+}  // namespace
+
+std::string WriteXlsx(const std::string& sheet_name, const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows) {
+  return WriteSheet(sheet_name, {}, header, rows);
+}
+
+std::string WriteTitledXlsx(const std::string& sheet_name, const std::string& title, const std::string& subtitle,
+                            const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+  return WriteSheet(sheet_name, {title, subtitle}, header, rows);
 }
 
 }  // namespace tongan::ingest

@@ -13,7 +13,9 @@
 #include "core/child_json.h"
 #include "store/care_store.h"
 #include "store/department_store.h"
+#include "store/round_store.h"
 #include "store/service_store.h"
+#include "store/stats_store.h"
 #include "store/sqlite_db.h"
 
 namespace tongan::sqlite {
@@ -97,5 +99,9 @@ std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles);
 std::unique_ptr<CareStore> MakeCareStore(Handles& handles);
 // The services part of the store, on the same connections.
 std::unique_ptr<ServiceStore> MakeServiceStore(Handles& handles);
+// The monitoring-rounds part of the store, on the same connections.
+std::unique_ptr<RoundStore> MakeRoundStore(Handles& handles);
+// The statistics part of the store, on the same connections.
+std::unique_ptr<StatsStore> MakeStatsStore(Handles& handles);
 
 }  // namespace tongan::sqlite

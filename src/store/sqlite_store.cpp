@@ -2,6 +2,7 @@
 // anyway) and a pool of reader connections, which WAL lets run beside the writer.
 #include <sodium.h>
 
+#include <set>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -78,11 +79,40 @@ class SqliteStore final : public Store {
         readers_(handles_->readers),
         departments_(sqlite::MakeDepartmentStore(*handles_)),
         care_(sqlite::MakeCareStore(*handles_)),
-        services_(sqlite::MakeServiceStore(*handles_)) {}
+        services_(sqlite::MakeServiceStore(*handles_)),
+        rounds_(sqlite::MakeRoundStore(*handles_)),
+        stats_(sqlite::MakeStatsStore(*handles_)) {}
 
   DepartmentStore& departments() override { return *departments_; }
   CareStore& care() override { return *care_; }
   ServiceStore& services() override { return *services_; }
+  RoundStore& rounds() override { return *rounds_; }
+  StatsStore& stats() override { return *stats_; }
+
+  std::vector<int64_t> ChildrenChangingOn(Date today, int stale_after_days,
+                                          const std::vector<int>& valid_days) override {
+    const auto days_ago = [&](int n) { return FormatIsoDate(Date{std::chrono::sys_days{today} - std::chrono::days{n}}); };
+    std::set<int64_t> ids;
+    auto reader = readers_->Acquire();
+    const auto collect = [&](const std::string& sql, const std::string& value) {
+      auto s = reader->Prepare(sql);
+      s.Bind(1, value);
+      while (s.Step()) ids.insert(s.Int(0));
+    };
+    for (int years : {3, 6, 7, 12, 15, 16, 18})
+      collect("SELECT id FROM children WHERE birth_date = ?", FormatIsoDate(AddYears(today, -years)));
+    collect("SELECT id FROM children WHERE residence_since = ?",
+            FormatIsoDate(CutoffsFor(today).resident_since_on_or_before));
+    const std::string yesterday = days_ago(1);
+    collect("SELECT child_id FROM care_status WHERE visit_due = ?", yesterday);
+    collect("SELECT child_id FROM care_status WHERE last_update = ?", days_ago(stale_after_days + 1));
+    collect("SELECT child_id FROM cases WHERE deadline = ? AND stage != 'closed'", yesterday);
+    collect("SELECT child_id FROM referrals WHERE due_date = ? AND status IN ('sent', 'accepted')", yesterday);
+    for (int days : valid_days)
+      if (days > 0)
+        collect("SELECT child_id FROM service_deliveries WHERE delivered_on = ? AND voided_at = ''", days_ago(days + 1));
+    return {ids.begin(), ids.end()};
+  }
 
   void ScanChildren(const RegionScope& scope,
                     const std::function<void(const Child&)>& visit) override {
@@ -600,6 +630,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<DepartmentStore> departments_;
   std::unique_ptr<CareStore> care_;
   std::unique_ptr<ServiceStore> services_;
+  std::unique_ptr<RoundStore> rounds_;
+  std::unique_ptr<StatsStore> stats_;
 };
 
 }  // namespace

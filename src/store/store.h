@@ -111,6 +111,8 @@ class StoreConflict : public std::runtime_error {
 class CareStore;
 class DepartmentStore;
 class ServiceStore;
+class RoundStore;
+class StatsStore;
 
 class Store {
  public:
@@ -122,6 +124,10 @@ class Store {
   virtual CareStore& care() = 0;
   // Services: entitlements, deliveries, providers, activities, pairings (store/service_store.h).
   virtual ServiceStore& services() = 0;
+  // Monitoring rounds: confirmations and snapshots (store/round_store.h).
+  virtual RoundStore& rounds() = 0;
+  // Statistics: per-child figures and region totals (store/stats_store.h).
+  virtual StatsStore& stats() = 0;
 
   // Applies pending migrations; throws when a recorded migration's checksum has changed.
   virtual void Migrate() = 0;
@@ -168,6 +174,12 @@ class Store {
                               const Actor& actor, const std::string& by_name) = 0;
   virtual std::vector<HistoryEntry> ChildHistory(const RegionScope& scope, int64_t id) = 0;
   virtual int64_t CountChildren() = 0;
+  // Children whose derived status changes with the date alone on `today`: a birthday at an age
+  // line (3, 6, 7, 12, 15, 16, 18), six months of residence reached, a visit, case or referral due
+  // yesterday, a file turning stale (last update stale_after_days + 1 days ago), a delivery of an
+  // item valid for one of `valid_days` expiring.
+  virtual std::vector<int64_t> ChildrenChangingOn(Date today, int stale_after_days,
+                                                  const std::vector<int>& valid_days) = 0;
   // Visits every child in scope (linkage reads a county's registry this way).
   virtual void ScanChildren(const RegionScope& scope,
                             const std::function<void(const Child&)>& visit) = 0;

@@ -417,13 +417,15 @@ describe('department data: import, review, findings (xian_minzheng, 1366×768)',
   test('a department liaison may import but not review', async () => {
     await page.evaluate(() => sessionStorage.clear())
     await login(page, server.url, 'bumen_jiaoyu')
-    // no child files for a liaison: the first page is the import
-    await page.waitForURL('**/imports/new')
+    // no child files for a liaison: the first page is their department's open services
+    await page.waitForURL('**/services/open-items')
     const menu = page.locator('.side-menu')
     await menu.getByText('数据导入', { exact: true }).waitFor()
     assert.equal(await menu.getByText('待核对', { exact: true }).count(), 0)
     assert.equal(await menu.getByText('比对发现', { exact: true }).count(), 0)
     assert.equal(await menu.getByText('儿童列表', { exact: true }).count(), 0)
+    await menu.getByText('数据导入', { exact: true }).click()
+    await page.waitForURL('**/imports/new')
     await page.locator('[data-test="profile-select"]').waitFor()
     await page.goto(server.url + '/links/review')
     await page.locator('[data-test="no-access"]').waitFor()

@@ -1,0 +1,449 @@
+// SQLite implementation of StatsStore, on the registry store's writer and readers.
+//
+// child_figures keeps each child's figures as text (' key=value key=value ', keys sorted, zero
+// values left out) so one child costs one row and ChildrenWith can search it; region_figures keeps
+// the totals of every region at every level, moved by each child's difference.
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/sqlite_internal.h"
+#include "store/stats_store.h"
+
+namespace tongan::sqlite {
+namespace {
+
+// Lengths of region codes: province, city, county, township, village.
+constexpr size_t kLevels[] = {2, 4, 6, 9, 12};
+
+// The first level deeper than `length` (0 → 2 → 4 → 6 → 9 → 12); 0 when there is none.
+size_t NextLevel(size_t length) {
+  for (size_t level : kLevels) {
+    if (level > length) return level;
+  }
+  return 0;
+}
+
+void CheckKey(const std::string& key) {
+  if (key.empty() || key.find_first_of(" =") != std::string::npos) {
+    throw std::invalid_argument("figure key must be non-empty without spaces or '=': " + key);
+  }
+}
+
+std::string FiguresText(const Figures& figures) {
+  std::string out = " ";
+  for (const auto& [key, value] : figures) {
+    if (value == 0) continue;
+    out += key;
+    out += '=';
+    out += std::to_string(value);
+    out += ' ';
+  }
+  return out;
+}
+
+// Views into a figures text, sorted by key.
+using FigureViews = std::vector<std::pair<std::string_view, int64_t>>;
+
+FigureViews ParseFigures(std::string_view text) {
+  FigureViews out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(i, end - i);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos) {
+      int64_t value = 0;
+      std::from_chars(item.data() + eq + 1, item.data() + item.size(), value);
+      if (value != 0) out.emplace_back(item.substr(0, eq), value);
+    }
+    i = end;
+  }
+  // Written sorted; sorting again costs nothing and keeps the merge below right whatever wrote it.
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// new − old for every key whose value differs; both inputs sorted by key.
+FigureViews Difference(const FigureViews& old_figures, const Figures& new_figures) {
+  FigureViews out;
+  auto o = old_figures.begin();
+  auto n = new_figures.begin();
+  while (o != old_figures.end() || n != new_figures.end()) {
+    if (n != new_figures.end() && n->second == 0) {
+      ++n;
+    } else if (n == new_figures.end() || (o != old_figures.end() && o->first < n->first)) {
+      out.emplace_back(o->first, -o->second);
+      ++o;
+    } else if (o == old_figures.end() || n->first < o->first) {
+      out.emplace_back(n->first, n->second);
+      ++n;
+    } else {
+      if (n->second != o->second) out.emplace_back(n->first, n->second - o->second);
+      ++o;
+      ++n;
+    }
+  }
+  return out;
+}
+
+// Sums by key, looked up by string_view without building a string per lookup.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using KeySums = std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>>;
+
+void AddTo(KeySums& sums, std::string_view key, int64_t value) {
+  auto it = sums.find(key);
+  if (it == sums.end()) {
+    sums.emplace(std::string(key), value);
+  } else {
+    it->second += value;
+  }
+}
+
+// Statements are compiled once per connection (Connection caches them by text); these strings
+// are built once so each use is only a cache lookup.
+const std::string kAddTotal =
+    "INSERT INTO region_figures (region_code, key, value) VALUES (?, ?, ?) "
+    "ON CONFLICT (region_code, key) DO UPDATE SET value = value + excluded.value RETURNING value";
+const std::string kDeleteZeroTotal =
+    "DELETE FROM region_figures WHERE region_code = ? AND key = ? AND value = 0";
+const std::string kTotals = "SELECT key, value FROM region_figures WHERE region_code = ?";
+
+class SqliteStatsStore final : public StatsStore {
+ public:
+  explicit SqliteStatsStore(Handles& h) : h_(h) {}
+
+  void PutChildFigures(int64_t child_id, const std::string& region_code, const Figures& figures) override {
+    for (const auto& [key, value] : figures) CheckKey(key);
+    const std::string text = FiguresText(figures);
+    std::lock_guard lock(h_.write_mutex);
+    Transaction tx(h_.writer);
+    bool had_row = false;
+    std::string old_region;
+    std::string old_text;
+    {
+      auto s = h_.writer.Prepare("SELECT region_code, figures FROM child_figures WHERE child_id = ?");
+      s.Bind(1, child_id);
+      if (s.Step()) {
+        had_row = true;
+        old_region = s.Text(0);
+        old_text = s.Text(1);
+      }
+    }
+    // Unchanged: nothing to write (the empty transaction rolls back without touching the disk).
+    if (had_row && old_region == region_code && old_text == text) return;
+
+    h_.writer
+        .Prepare("INSERT INTO child_figures (child_id, province_code, region_code, figures) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (child_id) DO UPDATE SET province_code = excluded.province_code, "
+                 "region_code = excluded.region_code, figures = excluded.figures")
+        .Bind(1, child_id)
+        .Bind(2, std::string_view(region_code).substr(0, 2))
+        .Bind(3, region_code)
+        .Bind(4, text)
+        .Run();
+
+    const FigureViews old_figures = ParseFigures(old_text);
+    const FigureViews difference = Difference(old_figures, figures);
+    // Level by level: an ancestor the child stays under moves by the difference only (nothing
+    // when few keys changed); one it leaves loses the old figures, one it enters gains the new.
+    for (size_t level : kLevels) {
+      const bool in_old = had_row && old_region.size() >= level;
+      const bool in_new = region_code.size() >= level;
+      const std::string_view old_code = in_old ? std::string_view(old_region).substr(0, level) : "";
+      const std::string_view new_code = in_new ? std::string_view(region_code).substr(0, level) : "";
+      if (in_old && in_new && old_code == new_code) {
+        for (const auto& [key, delta] : difference) AddToTotal(new_code, key, delta);
+        continue;
+      }
+      if (in_old) {
+        for (const auto& [key, value] : old_figures) AddToTotal(old_code, key, -value);
+      }
+      if (in_new) {
+        for (const auto& [key, value] : figures) AddToTotal(new_code, key, value);
+      }
+    }
+    tx.Commit();
+  }
+
+  std::optional<Figures> ChildFigures(int64_t child_id) override {
+    auto reader = h_.readers->Acquire();
+    auto s = reader->Prepare("SELECT figures FROM child_figures WHERE child_id = ?");
+    s.Bind(1, child_id);
+    if (!s.Step()) return std::nullopt;
+    const std::string text = s.Text(0);
+    Figures out;
+    for (const auto& [key, value] : ParseFigures(text)) out[std::string(key)] += value;
+    return out;
+  }
+
+  void RebuildTotals(const std::string& region_code) override {
+    // The levels of the subtree, from its top (the region itself when its code is a level).
+    std::vector<size_t> levels;
+    for (size_t level : kLevels) {
+      if (level >= region_code.size()) levels.push_back(level);
+    }
+    if (levels.empty()) return;
+    const std::string end = PrefixUpperBound(region_code);
+
+    std::lock_guard lock(h_.write_mutex);
+    Transaction tx(h_.writer);
+    // What the ancestors hold for the subtree now: the sum of its top-level totals.
+    KeySums old_top;
+    {
+      auto s = h_.writer.Prepare(
+          "SELECT key, value FROM region_figures WHERE region_code >= ? AND region_code < ? "
+          "AND length(region_code) = ?");
+      s.Bind(1, region_code).Bind(2, end).Bind(3, static_cast<int64_t>(levels.front()));
+      while (s.Step()) AddTo(old_top, s.Text(0), s.Int(1));
+    }
+    h_.writer.Prepare("DELETE FROM region_figures WHERE region_code >= ? AND region_code < ?")
+        .Bind(1, region_code)
+        .Bind(2, end)
+        .Run();
+
+    // The children come ordered by region code, so each region's children are consecutive: one
+    // running sum per level, written when the code at that level changes and added to the level
+    // above. Memory stays a few keys per level even for a province of ten million children.
+    struct Running {
+      bool active = false;
+      std::string code;
+      KeySums sums;
+    };
+    std::vector<Running> running(levels.size());
+    KeySums new_top;
+    const auto flush = [&](size_t i) {
+      Running& r = running[i];
+      if (!r.active) return;
+      KeySums& up = i == 0 ? new_top : running[i - 1].sums;
+      for (const auto& [key, value] : r.sums) {
+        if (value == 0) continue;
+        h_.writer
+            .Prepare("INSERT INTO region_figures (region_code, key, value) VALUES (?, ?, ?) "
+                     "ON CONFLICT (region_code, key) DO UPDATE SET value = value + excluded.value")
+            .Bind(1, r.code)
+            .Bind(2, key)
+            .Bind(3, value)
+            .Run();
+        AddTo(up, key, value);
+      }
+      r.active = false;
+      r.sums.clear();
+    };
+    {
+      auto s = h_.writer.Prepare(
+          "SELECT region_code, figures FROM child_figures WHERE region_code >= ? AND region_code < ? "
+          "ORDER BY region_code");
+      s.Bind(1, region_code).Bind(2, end);
+      while (s.Step()) {
+        const std::string code = s.Text(0);
+        // The deepest level the child counts in; none when its code is shorter than the top.
+        size_t depth = levels.size();
+        while (depth > 0 && levels[depth - 1] > code.size()) --depth;
+        if (depth == 0) continue;
+        for (size_t i = levels.size(); i-- > 0;) {
+          if (running[i].active && (i >= depth || running[i].code.compare(0, std::string::npos, code, 0,
+                                                                            levels[i]) != 0)) {
+            flush(i);
+          }
+        }
+        for (size_t i = 0; i < depth; ++i) {
+          if (!running[i].active) {
+            running[i].active = true;
+            running[i].code = code.substr(0, levels[i]);
+          }
+        }
+        const std::string text = s.Text(1);
+        for (const auto& [key, value] : ParseFigures(text)) AddTo(running[depth - 1].sums, key, value);
+      }
+    }
+    for (size_t i = levels.size(); i-- > 0;) flush(i);
+
+    // The proper ancestors move by the subtree's change.
+    for (const auto& [key, value] : old_top) AddTo(new_top, key, -value);
+    for (size_t level : kLevels) {
+      if (level >= region_code.size()) break;
+      const std::string_view ancestor = std::string_view(region_code).substr(0, level);
+      for (const auto& [key, delta] : new_top) {
+        if (delta != 0) AddToTotal(ancestor, key, delta);
+      }
+    }
+    tx.Commit();
+  }
+
+  void AddTotals(const std::vector<std::pair<std::string, Figures>>& by_village) override {
+    // Villages in code order, so the inserts walk the primary key instead of jumping about.
+    std::vector<const std::pair<std::string, Figures>*> villages;
+    villages.reserve(by_village.size());
+    for (const auto& v : by_village) villages.push_back(&v);
+    std::sort(villages.begin(), villages.end(), [](auto* a, auto* b) { return a->first < b->first; });
+
+    // A code's own level is written as it comes; the levels above are summed here first, so each
+    // township, county, city and province row is written once instead of once per village.
+    std::map<std::string, KeySums> above;
+    std::lock_guard lock(h_.write_mutex);
+    Transaction tx(h_.writer);
+    for (const auto* v : villages) {
+      const std::string& code = v->first;
+      size_t own = 0;  // the deepest level the code has
+      for (size_t level : kLevels) {
+        if (level <= code.size()) own = level;
+      }
+      if (own == 0) continue;
+      const std::string_view own_code = std::string_view(code).substr(0, own);
+      for (const auto& [key, value] : v->second) {
+        if (value != 0) AddToTotal(own_code, key, value);
+      }
+      for (size_t level : kLevels) {
+        if (level >= own) break;
+        KeySums& sums = above[code.substr(0, level)];
+        for (const auto& [key, value] : v->second) {
+          if (value != 0) AddTo(sums, key, value);
+        }
+      }
+    }
+    for (const auto& [code, sums] : above) {
+      for (const auto& [key, value] : sums) {
+        if (value != 0) AddToTotal(code, key, value);
+      }
+    }
+    tx.Commit();
+  }
+
+  Figures Totals(const std::string& region_code) override {
+    auto reader = h_.readers->Acquire();
+    return ReadTotals(*reader, region_code);
+  }
+
+  std::map<std::string, Figures> SubRegionTotals(const std::string& parent) override {
+    std::map<std::string, Figures> out;
+    const size_t next = NextLevel(parent.size());
+    if (next == 0) return out;
+    const std::string end = PrefixUpperBound(parent);
+    auto reader = h_.readers->Acquire();
+    // Skips from one sub-region to the next instead of reading the whole subtree and filtering
+    // on length: a province's cities cost a few seeks, not its villages' million rows.
+    std::string after = parent;
+    while (true) {
+      std::string code;
+      {
+        auto s = reader->Prepare(
+            "SELECT region_code FROM region_figures WHERE region_code > ? AND region_code < ? "
+            "ORDER BY region_code LIMIT 1");
+        s.Bind(1, after).Bind(2, end);
+        if (!s.Step()) break;
+        code = s.Text(0);
+      }
+      if (code.size() < next) {  // a code between levels; step past its own rows
+        after = code;
+        continue;
+      }
+      const std::string sub = code.substr(0, next);
+      Figures figures = ReadTotals(*reader, sub);
+      if (!figures.empty()) out.emplace(sub, std::move(figures));
+      after = PrefixUpperBound(sub);
+    }
+    return out;
+  }
+
+  void SaveHistory(const std::string& period, const std::string& region_code, size_t max_code_length) override {
+    const std::string end = PrefixUpperBound(region_code);
+    std::lock_guard lock(h_.write_mutex);
+    Transaction tx(h_.writer);
+    h_.writer.Prepare("DELETE FROM figure_history WHERE period = ? AND region_code >= ? AND region_code < ?")
+        .Bind(1, period)
+        .Bind(2, region_code)
+        .Bind(3, end)
+        .Run();
+    h_.writer
+        .Prepare("INSERT INTO figure_history (period, region_code, key, value) "
+                 "SELECT ?, region_code, key, value FROM region_figures "
+                 "WHERE region_code >= ? AND region_code < ? AND length(region_code) <= ?")
+        .Bind(1, period)
+        .Bind(2, region_code)
+        .Bind(3, end)
+        .Bind(4, static_cast<int64_t>(max_code_length))
+        .Run();
+    tx.Commit();
+  }
+
+  std::vector<std::pair<std::string, Figures>> History(const std::string& region_code) override {
+    auto reader = h_.readers->Acquire();
+    auto s = reader->Prepare(
+        "SELECT period, key, value FROM figure_history WHERE region_code = ? ORDER BY period, key");
+    s.Bind(1, region_code);
+    std::vector<std::pair<std::string, Figures>> out;
+    while (s.Step()) {
+      std::string period = s.Text(0);
+      if (out.empty() || out.back().first != period) out.emplace_back(std::move(period), Figures{});
+      out.back().second[s.Text(1)] = s.Int(2);
+    }
+    return out;
+  }
+
+  std::vector<int64_t> ChildrenWith(const std::string& region_code, const std::string& key, int64_t offset,
+                                    int64_t limit, int64_t* total) override {
+    // instr rather than LIKE: exact and case-sensitive (LIKE folds ASCII case and would need
+    // '%' and '_' escaped). The surrounding ' ' and '=' keep "class:m" from matching
+    // "class:migrant"; zero values are never stored, so a present key is a non-zero figure.
+    const std::string needle = " " + key + "=";
+    const std::string end = PrefixUpperBound(region_code);
+    const std::string where =
+        " FROM child_figures WHERE region_code >= ? AND region_code < ? AND instr(figures, ?) > 0";
+    auto reader = h_.readers->Acquire();
+    if (total) {
+      auto count = reader->Prepare("SELECT count(*)" + where);
+      count.Bind(1, region_code).Bind(2, end).Bind(3, needle);
+      count.Step();
+      *total = count.Int(0);
+    }
+    auto rows = reader->Prepare("SELECT child_id" + where + " ORDER BY child_id LIMIT ? OFFSET ?");
+    rows.Bind(1, region_code).Bind(2, end).Bind(3, needle).Bind(4, limit).Bind(5, offset);
+    std::vector<int64_t> out;
+    while (rows.Step()) out.push_back(rows.Int(0));
+    return out;
+  }
+
+ private:
+  // Adds `delta` to one total on the writer (inside the caller's transaction); a total that
+  // reaches zero is removed, so region_figures holds non-zero totals only.
+  void AddToTotal(std::string_view region_code, std::string_view key, int64_t delta) {
+    if (delta == 0) return;
+    int64_t value = 0;
+    {
+      auto s = h_.writer.Prepare(kAddTotal);
+      s.Bind(1, region_code).Bind(2, key).Bind(3, delta);
+      if (s.Step()) value = s.Int(0);
+      s.Run();
+    }
+    if (value == 0) h_.writer.Prepare(kDeleteZeroTotal).Bind(1, region_code).Bind(2, key).Run();
+  }
+
+  static Figures ReadTotals(Connection& db, const std::string& region_code) {
+    auto s = db.Prepare(kTotals);
+    s.Bind(1, region_code);
+    Figures out;
+    while (s.Step()) out[s.Text(0)] = s.Int(1);
+    return out;
+  }
+
+  Handles& h_;
+};
+
+}  // namespace
+
+std::unique_ptr<StatsStore> MakeStatsStore(Handles& handles) { return std::make_unique<SqliteStatsStore>(handles); }
+
+}  // namespace tongan::sqlite
