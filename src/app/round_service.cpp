@@ -144,8 +144,8 @@ std::optional<int> RoundService::DaysSinceLastRound(const std::string& county_co
 }
 
 json RoundService::ScopedSummary(const MonitoringRound& r, const std::string& root) const {
-  json summary = json::parse(r.summary.empty() ? "{}" : r.summary);
   if (r.status != "closed") return nullptr;
+  json summary = json::parse(r.summary.empty() ? "{}" : r.summary);
   const json by_village = summary.value("by_village", json::object());
   summary.erase("by_village");
   if (root.size() <= r.county_code.size()) return summary;

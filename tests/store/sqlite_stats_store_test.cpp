@@ -180,6 +180,15 @@ TEST_F(SqliteStatsStore, AddTotalsAddsToTheVillageAndEveryAncestor) {
   stats().AddTotals({{kVillageC, {{"age:0-3", -1}}}});
   EXPECT_EQ(stats().Totals(kCounty), (Figures{{"class:migrant", 6}}));
   EXPECT_TRUE(stats().SubRegionTotals(kSiblingTownship).at(kVillageC).count("age:0-3") == 0);
+  // Below zero and back: a zero total is never reported.
+  stats().AddTotals({{kVillageC, {{"age:0-3", -1}}}});
+  EXPECT_EQ(stats().Totals(kVillageC).at("age:0-3"), -1);
+  stats().AddTotals({{kVillageC, {{"age:0-3", 1}}}});
+  EXPECT_EQ(stats().Totals(kVillageC), (Figures{{"class:migrant", 2}}));
+  EXPECT_EQ(stats().Totals("41"), (Figures{{"class:migrant", 6}}));
+  EXPECT_EQ(stats().SubRegionTotals(kCounty).at(kSiblingTownship), (Figures{{"class:migrant", 2}}));
+  stats().SaveHistory("2026-01", "41", 12);
+  EXPECT_EQ(stats().History(kVillageC).at(0).second, (Figures{{"class:migrant", 2}}));
 }
 
 TEST_F(SqliteStatsStore, RebuildTotalsRestoresTheSubtreeAndMovesAncestors) {
@@ -376,6 +385,13 @@ TEST_F(SqliteStatsStore, DISABLED_PutChildFiguresTiming) {
     figures[i]["m:measure_3:yes"] += 1;
     figures[i]["m:measure_17:yes"] += 1;
   });
+  for (int i = 0; i < kChildren; ++i) model[ids[i]] = {placed[i], figures[i]};
+  seen_regions.insert(villages.begin(), villages.end());
+  const auto start = std::chrono::steady_clock::now();
+  stats().RebuildTotals("41");
+  std::cout << "RebuildTotals of " << kChildren << " children x 30 keys: "
+            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+            << " ms\n";
   ExpectAllTotals();
 }
 

@@ -192,4 +192,19 @@ export const api = {
   pairings: (params) => request('GET', '/pairings', { params }),
   createPairing: (body) => request('POST', '/pairings', { body }),
   endPairing: (id, body) => request('POST', '/pairings/' + encodeURIComponent(id) + '/end', { body }),
+
+  // statistics and supervision (统计分析, 督导调度); the trend is api.trend above
+  statsDashboard: (region) => request('GET', '/stats/dashboard', { params: { region } }),
+  statsChildren: (params) => request('GET', '/stats/children', { params }),
+  supervision: (region) => request('GET', '/stats/supervision', { params: { region } }),
+  dispatch: (region, month) => request('GET', '/stats/dispatch', { params: { region, month } }),
+
+  // monitoring rounds (监测摸排)
+  rounds: () => request('GET', '/rounds'),
+  openRound: (body) => request('POST', '/rounds', { body }),
+  round: (id) => request('GET', '/rounds/' + encodeURIComponent(id)),
+  // body: {note} for a child director's own village, {village_code, note} for the county
+  confirmRound: (id, body) => request('POST', '/rounds/' + encodeURIComponent(id) + '/confirm', { body }),
+  closeRound: (id) => request('POST', '/rounds/' + encodeURIComponent(id) + '/close', { body: {} }),
+  roundChanges: (id, params) => request('GET', '/rounds/' + encodeURIComponent(id) + '/changes', { params }),
 }
