@@ -347,15 +347,16 @@ json StatsService::Children(const RequestContext& ctx, const std::string& region
 
 int64_t StatsService::DailyRefresh() {
   const Date today = today_();
-  const std::vector<int64_t> ids = store_.ChildrenChangingOn(today, stale_after_days_, valid_days_());
-  for (int64_t id : ids) care_.Recompute(id);
-  // The first refresh of a month keeps the previous month's totals (what they were at its end).
+  // The first refresh of a month keeps the previous month's totals as they stood at its end,
+  // before today's changes are applied.
   const std::string month = FormatIsoDate(today).substr(0, 7);
   const std::string last = FormatIsoDate(Date{std::chrono::sys_days{today} - std::chrono::days{1}}).substr(0, 7);
   if (last != month && store_.care().GetSetting("figures_saved_for").value_or("") < last) {
     store_.stats().SaveHistory(last, "", 9);
     store_.care().PutSetting("figures_saved_for", last, {0, "system"});
   }
+  const std::vector<int64_t> ids = store_.ChildrenChangingOn(today, stale_after_days_, valid_days_());
+  for (int64_t id : ids) care_.Recompute(id);
   return static_cast<int64_t>(ids.size());
 }
 

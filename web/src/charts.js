@@ -1,9 +1,10 @@
-// ECharts with only the pieces the dashboard draws (tree-shaken through echarts/core).
+// ECharts with only the pieces the pages draw (tree-shaken through echarts/core); SVG for the
+// charts of printed reports, which stay sharp on paper.
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent, TitleComponent, GraphicComponent } from 'echarts/components'
-import { CanvasRenderer } from 'echarts/renderers'
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, GraphicComponent, CanvasRenderer])
+echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, GraphicComponent, CanvasRenderer, SVGRenderer])
 
 export default echarts

@@ -6,6 +6,7 @@ import { api } from './api.js'
 export const layoutState = reactive({
   regionCode: '',
   regionTarget: 'dashboard', // route name opened with ?region=CODE on a breadcrumb click
+  regionQuery: {}, // more of that route's query kept on a breadcrumb click (e.g. the month)
 })
 
 const regionCache = new Map()
