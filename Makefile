@@ -54,6 +54,7 @@ test: test-unit test-e2e
 
 bench: build
 	$(BUILD)/tongan bench-api --db bench-1m.db --children 1000000
+	$(BUILD)/tongan bench-stats --db bench-stats-10m.db --children 10000000
 
 clean:
 	rm -rf $(BUILD) web/dist web/node_modules

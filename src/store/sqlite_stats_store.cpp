@@ -5,6 +5,7 @@
 // the totals of every region at every level, moved by each child's difference.
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -112,6 +113,69 @@ void AddTo(KeySums& sums, std::string_view key, int64_t value) {
   }
 }
 
+// Sums over codes met in ascending order (so each region's codes are consecutive): one running
+// sum per level, written through `write` when the code at that level changes and added to the
+// level above; the top level's sums are gathered in top(). Memory stays a few keys per level
+// however many villages or children pass through, and each region is written once.
+class LevelSums {
+ public:
+  using Write = std::function<void(std::string_view code, std::string_view key, int64_t value)>;
+  LevelSums(std::vector<size_t> levels, Write write)
+      : levels_(std::move(levels)), running_(levels_.size()), write_(std::move(write)) {}
+
+  // The sums to add one code's figures to (those of the deepest level the code has); nullptr
+  // when the code is shorter than the top level.
+  KeySums* Enter(const std::string& code) {
+    size_t depth = levels_.size();
+    while (depth > 0 && levels_[depth - 1] > code.size()) --depth;
+    if (depth == 0) return nullptr;
+    for (size_t i = levels_.size(); i-- > 0;) {
+      if (running_[i].active &&
+          (i >= depth || running_[i].code.compare(0, std::string::npos, code, 0, levels_[i]) != 0)) {
+        Flush(i);
+      }
+    }
+    for (size_t i = 0; i < depth; ++i) {
+      if (!running_[i].active) {
+        running_[i].active = true;
+        running_[i].code = code.substr(0, levels_[i]);
+      }
+    }
+    return &running_[depth - 1].sums;
+  }
+
+  // Writes what is still running; top() is complete afterwards.
+  void Finish() {
+    for (size_t i = levels_.size(); i-- > 0;) Flush(i);
+  }
+  KeySums& top() { return top_; }
+
+ private:
+  struct Running {
+    bool active = false;
+    std::string code;
+    KeySums sums;
+  };
+
+  void Flush(size_t i) {
+    Running& r = running_[i];
+    if (!r.active) return;
+    KeySums& up = i == 0 ? top_ : running_[i - 1].sums;
+    for (const auto& [key, value] : r.sums) {
+      if (value == 0) continue;
+      write_(r.code, key, value);
+      AddTo(up, key, value);
+    }
+    r.active = false;
+    r.sums.clear();
+  }
+
+  std::vector<size_t> levels_;
+  std::vector<Running> running_;
+  Write write_;
+  KeySums top_;
+};
+
 // Statements are compiled once per connection (Connection caches them by text); these strings
 // are built once so each use is only a cache lookup.
 // No RETURNING: SQLite gathers RETURNING rows in a temporary table, which made each upsert about
@@ -150,7 +214,10 @@ class SqliteStatsStore final : public StatsStore {
 
     if (had_row && old_region == region_code) {
       // The usual case; setting only figures leaves the region index alone.
-      h_.writer.Prepare("UPDATE child_figures SET figures = ? WHERE child_id = ?").Bind(1, text).Bind(2, child_id).Run();
+      h_.writer.Prepare("UPDATE child_figures SET figures = ? WHERE child_id = ?")
+          .Bind(1, text)
+          .Bind(2, child_id)
+          .Run();
     } else {
       h_.writer
           .Prepare("INSERT INTO child_figures (child_id, province_code, region_code, figures) VALUES (?, ?, ?, ?) "
@@ -208,9 +275,14 @@ class SqliteStatsStore final : public StatsStore {
 
     std::lock_guard lock(h_.write_mutex);
     Transaction tx(h_.writer);
-    // What the ancestors hold for the subtree now: the sum of its top-level totals.
+    // What the ancestors hold for the subtree now: the region's own totals, or for a code that
+    // is not a level ("" for everything) the sum of its top-level regions'.
     KeySums old_top;
-    {
+    if (levels.front() == region_code.size()) {
+      auto s = h_.writer.Prepare(kTotals);
+      s.Bind(1, region_code);
+      while (s.Step()) AddTo(old_top, s.Text(0), s.Int(1));
+    } else {
       auto s = h_.writer.Prepare(
           "SELECT key, value FROM region_figures WHERE region_code >= ? AND region_code < ? "
           "AND length(region_code) = ?");
@@ -222,62 +294,24 @@ class SqliteStatsStore final : public StatsStore {
         .Bind(2, end)
         .Run();
 
-    // The children come ordered by region code, so each region's children are consecutive: one
-    // running sum per level, written when the code at that level changes and added to the level
-    // above. Memory stays a few keys per level even for a province of ten million children.
-    struct Running {
-      bool active = false;
-      std::string code;
-      KeySums sums;
-    };
-    std::vector<Running> running(levels.size());
-    KeySums new_top;
-    const auto flush = [&](size_t i) {
-      Running& r = running[i];
-      if (!r.active) return;
-      KeySums& up = i == 0 ? new_top : running[i - 1].sums;
-      for (const auto& [key, value] : r.sums) {
-        if (value == 0) continue;
-        h_.writer
-            .Prepare("INSERT INTO region_figures (region_code, key, value) VALUES (?, ?, ?) "
-                     "ON CONFLICT (region_code, key) DO UPDATE SET value = value + excluded.value")
-            .Bind(1, r.code)
-            .Bind(2, key)
-            .Bind(3, value)
-            .Run();
-        AddTo(up, key, value);
-      }
-      r.active = false;
-      r.sums.clear();
-    };
+    // Children in code order: each region is summed once, level by level (LevelSums).
+    LevelSums sums(levels, [this](std::string_view code, std::string_view key, int64_t value) {
+      AddToTotal(code, key, value);
+    });
     {
       auto s = h_.writer.Prepare(
           "SELECT region_code, figures FROM child_figures WHERE region_code >= ? AND region_code < ? "
           "ORDER BY region_code");
       s.Bind(1, region_code).Bind(2, end);
       while (s.Step()) {
-        const std::string code = s.Text(0);
-        // The deepest level the child counts in; none when its code is shorter than the top.
-        size_t depth = levels.size();
-        while (depth > 0 && levels[depth - 1] > code.size()) --depth;
-        if (depth == 0) continue;
-        for (size_t i = levels.size(); i-- > 0;) {
-          if (running[i].active && (i >= depth || running[i].code.compare(0, std::string::npos, code, 0,
-                                                                            levels[i]) != 0)) {
-            flush(i);
-          }
-        }
-        for (size_t i = 0; i < depth; ++i) {
-          if (!running[i].active) {
-            running[i].active = true;
-            running[i].code = code.substr(0, levels[i]);
-          }
-        }
+        KeySums* into = sums.Enter(s.Text(0));
+        if (!into) continue;
         const std::string text = s.Text(1);
-        for (const auto& [key, value] : ParseFigures(text)) AddTo(running[depth - 1].sums, key, value);
+        for (const auto& [key, value] : ParseFigures(text)) AddTo(*into, key, value);
       }
     }
-    for (size_t i = levels.size(); i-- > 0;) flush(i);
+    sums.Finish();
+    KeySums& new_top = sums.top();
 
     // The proper ancestors move by the subtree's change.
     for (const auto& [key, value] : old_top) AddTo(new_top, key, -value);
@@ -298,35 +332,21 @@ class SqliteStatsStore final : public StatsStore {
     for (const auto& v : by_village) villages.push_back(&v);
     std::sort(villages.begin(), villages.end(), [](auto* a, auto* b) { return a->first < b->first; });
 
-    // A code's own level is written as it comes; the levels above are summed here first, so each
-    // township, county, city and province row is written once instead of once per village.
-    std::map<std::string, KeySums> above;
+    // Each village and ancestor row is written once, with the villages' sums (LevelSums).
     std::lock_guard lock(h_.write_mutex);
     Transaction tx(h_.writer);
+    LevelSums sums(std::vector<size_t>(std::begin(kLevels), std::end(kLevels)),
+                   [this](std::string_view code, std::string_view key, int64_t value) {
+                     AddToTotal(code, key, value);
+                   });
     for (const auto* v : villages) {
-      const std::string& code = v->first;
-      size_t own = 0;  // the deepest level the code has
-      for (size_t level : kLevels) {
-        if (level <= code.size()) own = level;
-      }
-      if (own == 0) continue;
-      const std::string_view own_code = std::string_view(code).substr(0, own);
+      KeySums* into = sums.Enter(v->first);
+      if (!into) continue;
       for (const auto& [key, value] : v->second) {
-        if (value != 0) AddToTotal(own_code, key, value);
-      }
-      for (size_t level : kLevels) {
-        if (level >= own) break;
-        KeySums& sums = above[code.substr(0, level)];
-        for (const auto& [key, value] : v->second) {
-          if (value != 0) AddTo(sums, key, value);
-        }
+        if (value != 0) AddTo(*into, key, value);
       }
     }
-    for (const auto& [code, sums] : above) {
-      for (const auto& [key, value] : sums) {
-        if (value != 0) AddToTotal(code, key, value);
-      }
-    }
+    sums.Finish();
     tx.Commit();
   }
 
