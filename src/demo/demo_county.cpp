@@ -92,6 +92,24 @@ std::vector<DemoUser> LoadDemoCounty(Deployment& d, int64_t children, uint64_t s
     }
     users.push_back({a.username, std::string(RoleNameZh(a.role)), d.regions.FullName(a.region)});
   }
+  // Every other village has its child director too (not listed with the demo logins), so the
+  // statistics' children per child director are those of a real county. One hash serves them all:
+  // they share the demo password, and Argon2 per account would slow the start.
+  std::string hash;
+  for (const Region* township : d.regions.ChildrenOf(kDemoCounty))
+    for (const Region* village : d.regions.ChildrenOf(township->code)) {
+      const std::string username = "zhuren_" + village->code.substr(6);
+      if (village->code == "410402100001" || village->code == "410402100002" || d.store->FindUserByName(username))
+        continue;
+      if (hash.empty()) hash = HashPassword(kDemoPassword);
+      User user;
+      user.username = username;
+      user.display_name = village->name + "儿童主任";
+      user.role = Role::kChildDirector;
+      user.region_code = village->code;
+      user.password_hash = hash;
+      d.store->CreateUser(user);
+    }
   return users;
 }
 
