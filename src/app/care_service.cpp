@@ -56,7 +56,9 @@ CareService::CareService(Store& store, AuditLog& audit, ChildService& children,
   }
 }
 
-CareService::~CareService() {
+CareService::~CareService() { Stop(); }
+
+void CareService::Stop() {
   {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;

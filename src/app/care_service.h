@@ -35,7 +35,10 @@ class CareService {
  public:
   CareService(Store& store, AuditLog& audit, ChildService& children, const CarePolicy& policy,
               const std::vector<NeedRule>& need_rules, std::function<Date()> today = TodayInChina);
-  ~CareService();  // finishes the recomputation under way, drops the queued ones
+  ~CareService();  // Stop()
+  // Finishes the recomputation under way and drops the queued ones. Owners call it before
+  // destroying the services whose hooks the recomputation calls.
+  void Stop();
   CareService(const CareService&) = delete;
   CareService& operator=(const CareService&) = delete;
 

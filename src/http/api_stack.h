@@ -61,6 +61,12 @@ struct ApiStack {
     AddStatsRoutes(router, stats);
   }
 
+  // The background recomputation calls the entitlement and statistics hooks: it stops before
+  // they are destroyed.
+  ~ApiStack() { care.Stop(); }
+  ApiStack(const ApiStack&) = delete;
+  ApiStack& operator=(const ApiStack&) = delete;
+
   AuditLog audit;
   AuthService auth;
   ChildService children;
