@@ -204,8 +204,8 @@ int RunStatsBench(const StatsBenchOptions& o) {
   });
   ok &= Report("dispatch report", t);
   t = Drive(port, token, o.client_threads, o.requests_per_kind / 4,
-            [&](auto& rng) { return "/api/stats/trend?region=" + pick(cities, rng); });
-  ok &= Report("trend: a city", t);
+            [&](auto& rng) { return "/api/stats/history?region=" + pick(cities, rng); });
+  ok &= Report("history: a city", t);
   server.Stop();
   return ok ? 0 : 1;
 }

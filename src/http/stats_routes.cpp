@@ -10,7 +10,7 @@ void AddStatsRoutes(Router& router, StatsService& stats) {
   router.Add({"GET", "/api/stats/dashboard", true, [&s, q](ApiRequest& req) {
                 return ApiResponse{200, s.Dashboard(*req.ctx, q(req, "region"))};
               }});
-  router.Add({"GET", "/api/stats/trend", true, [&s, q](ApiRequest& req) {
+  router.Add({"GET", "/api/stats/history", true, [&s, q](ApiRequest& req) {
                 return ApiResponse{200, s.Trend(*req.ctx, q(req, "region"))};
               }});
   router.Add({"GET", "/api/stats/supervision", true, [&s, q](ApiRequest& req) {

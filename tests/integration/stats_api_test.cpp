@@ -218,5 +218,15 @@ TEST_F(StatsApiTest, SupervisionRanksByScoreAndTheDispatchReportIsForAMonth) {
   EXPECT_EQ(client_->Get("/api/stats/dispatch?region=410402&month=13", city).status, 400);
 }
 
+TEST_F(StatsApiTest, EveryRouteIsRegisteredOnce) {
+  std::set<std::string> seen;
+  for (const Route& r : api_->router.routes())
+    EXPECT_TRUE(seen.insert(r.method + " " + r.pattern).second) << r.method << " " << r.pattern;
+  const auto history = client_->Get("/api/stats/history?region=410402", Login("county"));
+  ASSERT_EQ(history.status, 200);
+  ASSERT_FALSE(history.Json()["periods"].empty());
+  EXPECT_EQ(history.Json()["periods"].back()["figures"]["children"], Expected("410402")["children"]);
+}
+
 }  // namespace
 }  // namespace tongan::testing

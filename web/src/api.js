@@ -113,6 +113,7 @@ export const api = {
   idCheck: (idNumber) => request('POST', '/id-check', { body: { id_number: idNumber } }),
   summary: (region) => request('GET', '/stats/summary', { params: { region } }),
   trend: (region) => request('GET', '/stats/trend', { params: { region } }),
+  figureHistory: (region) => request('GET', '/stats/history', { params: { region } }),
 
   // department data: import, linkage, findings
   importProfiles: () => request('GET', '/import-profiles'),
@@ -193,7 +194,7 @@ export const api = {
   createPairing: (body) => request('POST', '/pairings', { body }),
   endPairing: (id, body) => request('POST', '/pairings/' + encodeURIComponent(id) + '/end', { body }),
 
-  // statistics and supervision (统计分析, 督导调度); the trend is api.trend above
+  // statistics and supervision (统计分析, 督导调度); the month-end history is api.figureHistory above
   statsDashboard: (region) => request('GET', '/stats/dashboard', { params: { region } }),
   statsChildren: (params) => request('GET', '/stats/children', { params }),
   supervision: (region) => request('GET', '/stats/supervision', { params: { region } }),

@@ -117,8 +117,8 @@ export function maskId(id) {
   return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4)
 }
 
-// GET /api/stats/trend in one shape, {periods:[{period, values, figures, current}]}: the
-// statistics service answers periods; the older registration count answers {months, registered}.
+// The trend in one shape, {periods:[{period, values, figures, current}]}: GET /api/stats/history
+// answers periods; GET /api/stats/trend (registrations by month) answers {months, registered}.
 export function normalizeTrend(t) {
   if (!t) return { periods: [], registeredOnly: false }
   if (Array.isArray(t.periods)) return { periods: t.periods, registeredOnly: false }
