@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <iostream>
 #include <map>
 #include <random>
@@ -351,77 +350,6 @@ TEST_F(SqliteStatsStore, RandomPutsKeepEveryLevelEqualToTheSumFromScratch) {
   // A rebuild from the children's rows agrees with what the differences maintained.
   stats().RebuildTotals("");
   ExpectAllTotals();
-}
-
-// Timings for the report; run with --gtest_also_run_disabled_tests.
-TEST_F(SqliteStatsStore, DISABLED_PutChildFiguresTiming) {
-  constexpr int kChildren = 2000;
-  const std::vector<std::string> villages = {kVillageA, kVillageB, kVillageC, kVillageD};
-  std::vector<std::string> placed;
-  for (int i = 0; i < kChildren; ++i) placed.push_back(villages[i % villages.size()]);
-  const std::vector<int64_t> ids = AddChildren(placed);
-  std::vector<Figures> figures(kChildren);
-  for (int i = 0; i < kChildren; ++i) {
-    for (int k = 0; k < 30; ++k) figures[i]["m:measure_" + std::to_string(k) + ":yes"] = 1 + (i + k) % 3;
-    stats().PutChildFigures(ids[i], placed[i], figures[i]);
-  }
-  const auto time = [&](const char* what, auto change) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kChildren; ++i) {
-      change(i);
-      stats().PutChildFigures(ids[i], placed[i], figures[i]);
-    }
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kChildren;
-    std::cout << what << ": " << us << " us per PutChildFigures\n";
-  };
-  time("unchanged", [](int) {});
-  time("2 keys changed", [&](int i) {
-    figures[i]["m:measure_3:yes"] += 1;
-    figures[i]["m:measure_17:yes"] += 1;
-  });
-  time("moved village, 2 keys changed", [&](int i) {
-    placed[i] = placed[i] == kVillageA ? kVillageB : kVillageA;
-    figures[i]["m:measure_3:yes"] += 1;
-    figures[i]["m:measure_17:yes"] += 1;
-  });
-  for (int i = 0; i < kChildren; ++i) model[ids[i]] = {placed[i], figures[i]};
-  seen_regions.insert(villages.begin(), villages.end());
-  const auto start = std::chrono::steady_clock::now();
-  stats().RebuildTotals("41");
-  std::cout << "RebuildTotals of " << kChildren << " children x 30 keys: "
-            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
-            << " ms\n";
-  ExpectAllTotals();
-}
-
-TEST_F(SqliteStatsStore, DISABLED_AddTotalsTiming) {
-  std::vector<std::pair<std::string, Figures>> by_village;
-  char code[16];
-  for (int city = 1; city <= 17; ++city) {
-    for (int county = 1; county <= 10; ++county) {
-      for (int township = 1; township <= 15; ++township) {
-        for (int village = 1; village <= 12; ++village) {
-          std::snprintf(code, sizeof code, "41%02d%02d%03d%03d", city, county, township, village);
-          Figures f;
-          for (int k = 0; k < 60; ++k) f["m:measure_" + std::to_string(k) + ":yes"] = 1 + (village + k) % 50;
-          by_village.emplace_back(code, std::move(f));
-        }
-      }
-    }
-  }
-  const auto start = std::chrono::steady_clock::now();
-  stats().AddTotals(by_village);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "AddTotals of " << by_village.size() << " villages x 60 keys: " << seconds << " s\n";
-  int64_t sum = 0;
-  for (const auto& [v, f] : by_village) sum += f.at("m:measure_0:yes");
-  EXPECT_EQ(stats().Totals("41").at("m:measure_0:yes"), sum);
-  const auto sub_start = std::chrono::steady_clock::now();
-  EXPECT_EQ(stats().SubRegionTotals("41").size(), 17u);
-  std::cout << "SubRegionTotals(province): "
-            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sub_start).count()
-            << " ms\n";
 }
 
 }  // namespace
