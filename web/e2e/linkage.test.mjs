@@ -321,7 +321,12 @@ describe('department data: import, review, findings (xian_minzheng, 1366×768)',
     await page.locator('.side-menu').getByText('比对发现', { exact: true }).click()
     await page.waitForURL('**/findings')
     const count = page.locator('[data-test="count-unregistered"]')
-    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-test="count-unregistered"]')?.innerText || ''))
+    // the count shows 0 until the summary has loaded: wait for the server's figure
+    const expected = String(summary.unregistered.total)
+    await page.waitForFunction(
+      (want) => (document.querySelector('[data-test="count-unregistered"]')?.innerText || '').replace(/[^\d]/g, '') === want,
+      expected,
+    )
     const shown = Number((await count.innerText()).replace(/[^\d]/g, ''))
     assert.ok(shown >= 2, `未纳入 ${shown}`)
     assert.equal(shown, summary.unregistered.total)
