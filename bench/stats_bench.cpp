@@ -32,17 +32,10 @@ json FactsOf(const Child& c, const ClassificationConfig& config, Date today) {
   const Classification cls = Classify(c, today, config);
   for (ChildClass k : AllChildClasses())
     if (cls.Has(k)) classes.push_back(std::string(ChildClassCode(k)));
-  std::string flow = "unknown";
-  if (c.hukou_region_code.size() >= 6) {
-    if (c.hukou_region_code.compare(0, 2, c.region_code, 0, 2) != 0) flow = "cross_province";
-    else if (c.hukou_region_code.compare(0, 4, c.region_code, 0, 4) != 0) flow = "cross_city";
-    else if (c.hukou_region_code.compare(0, 6, c.region_code, 0, 6) != 0) flow = "cross_county";
-    else flow = "local";
-  }
   return {{"age", AgeInYears(c.birth_date, today)},
           {"sex", std::string(SexCode(c.sex))},
           {"classes", classes},
-          {"flow_type", flow},
+          {"flow_type", std::string(FlowTypeOf(c))},
           {"has_health_record", c.health.has_health_record},
           {"vaccinated", c.health.vaccinated},
           {"schooling_status", c.schooling.status},

@@ -20,16 +20,6 @@ std::optional<Date> DateOfTimestamp(const std::string& iso) {
   return iso.size() >= 10 ? ParseIsoDate(iso.substr(0, 10)) : std::nullopt;
 }
 
-// How far the child lives from its registration place, by the levels of the codes.
-std::string FlowTypeOf(const Child& child) {
-  const std::string& hukou = child.hukou_region_code;
-  if (hukou.size() < 6 || child.region_code.size() < 6) return "unknown";
-  if (hukou.compare(0, 2, child.region_code, 0, 2) != 0) return "cross_province";
-  if (hukou.compare(0, 4, child.region_code, 0, 4) != 0) return "cross_city";
-  if (hukou.compare(0, 6, child.region_code, 0, 6) != 0) return "cross_county";
-  return "local";
-}
-
 // Whole months from `from` to `to` (a month counts once its day of the month is reached).
 int MonthsBetween(Date from, Date to) {
   int months = (int(to.year()) - int(from.year())) * 12 + (int(unsigned(to.month())) - int(unsigned(from.month())));
@@ -133,7 +123,7 @@ json CareService::Facts(const Child& child, const std::vector<Visit>& visits) {
   facts["has_health_record"] = child.health.has_health_record;
   facts["vaccinated"] = child.health.vaccinated;
   facts["benefits"] = child.benefits;
-  facts["flow_type"] = FlowTypeOf(child);
+  facts["flow_type"] = std::string(FlowTypeOf(child));
   if (child.residence_since && *child.residence_since <= today)
     facts["residence_months"] = MonthsBetween(*child.residence_since, today);
 

@@ -17,16 +17,6 @@ using nlohmann::json;
 
 json Rate(int64_t done, int64_t total) { return total > 0 ? json(double(done) / double(total)) : json(nullptr); }
 
-// The next level down from a region code, as a code length: province 2 → city 4 → county 6 →
-// township 9 → village 12.
-size_t NextLevelLength(const std::string& code) {
-  switch (code.size()) {
-    case 2: return 4;
-    case 4: return 6;
-    case 6: return 9;
-    default: return 12;
-  }
-}
 
 }  // namespace
 
@@ -353,7 +343,7 @@ json EntitlementService::Coverage(const RequestContext& ctx, const std::string& 
 
   std::map<std::string, std::pair<int64_t, int64_t>> by_item;
   std::map<std::string, json> by_region;
-  for (const CountCell& c : store_.services().EntitlementCoverage(scope, within, NextLevelLength(within))) {
+  for (const CountCell& c : store_.services().EntitlementCoverage(scope, within, SubRegionCodeLength(within))) {
     if (!catalogue->FindItem(c.key)) continue;
     by_item[c.key].first += c.total;
     by_item[c.key].second += c.done;

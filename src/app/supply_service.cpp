@@ -37,14 +37,6 @@ Date DateField(const json& body, const char* field, bool required, const char* l
   return *d;
 }
 
-size_t NextLevelLength(const std::string& code) {
-  switch (code.size()) {
-    case 2: return 4;
-    case 4: return 6;
-    case 6: return 9;
-    default: return 12;
-  }
-}
 
 }  // namespace
 
@@ -630,7 +622,7 @@ json SupplyService::Needs(const RequestContext& ctx, const std::string& region) 
   const RegionScope scope = ScopeOf(ctx.user);
   const std::string within = region.empty() ? scope.root_code : region;
   if (!within.starts_with(scope.root_code)) throw ApiError(403, "forbidden", "区域不在您的管辖范围内");
-  const size_t level = NextLevelLength(within);
+  const size_t level = SubRegionCodeLength(within);
   const auto catalogue = entitlements_.catalogue();
 
   // Supply serving the region: inside it, or from above (a county-wide organisation).

@@ -295,6 +295,15 @@ Classification Classify(const Child& c, Date today, const ClassificationConfig& 
   return result;
 }
 
+std::string_view FlowTypeOf(const Child& child) {
+  const std::string& hukou = child.hukou_region_code;
+  if (hukou.size() < 6 || child.region_code.size() < 6) return "unknown";
+  if (hukou.compare(0, 2, child.region_code, 0, 2) != 0) return "cross_province";
+  if (hukou.compare(0, 4, child.region_code, 0, 4) != 0) return "cross_city";
+  if (hukou.compare(0, 6, child.region_code, 0, 6) != 0) return "cross_county";
+  return "local";
+}
+
 const std::vector<AgeGroup>& AgeGroups() {
   static const std::vector<AgeGroup> groups = {
       {"0-3", "0–3岁（托育）", 0, 3},          {"3-6", "3–6岁（学前）", 3, 6},

@@ -72,6 +72,10 @@ struct ClassCutoffs {
 };
 ClassCutoffs CutoffsFor(Date today);
 
+// How far the child lives from its registration place, by the levels of the codes:
+// cross_province, cross_city, cross_county, local, or unknown without a 6-digit hukou.
+std::string_view FlowTypeOf(const Child& child);
+
 // Age groups used in statistics (DOMAIN.md). They overlap: a 13-year-old is in 6-15 and 12-16.
 struct AgeGroup {
   std::string_view code;     // "0-3"

@@ -29,6 +29,17 @@ struct Region {
   std::string parent_code;  // empty for a province
 };
 
+// The code length of the regions directly under `code`: province 2 → city 4 → county 6 →
+// township 9 → village 12 (a village has none below; 12).
+inline size_t SubRegionCodeLength(std::string_view code) {
+  switch (code.size()) {
+    case 2: return 4;
+    case 4: return 6;
+    case 6: return 9;
+    default: return 12;
+  }
+}
+
 class RegionTree {
  public:
   // Adds the rows of the NBS-style CSV files (header line first; columns as in data/regions).
