@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 DEMO_DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
-APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libsodium-dev \
+APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev \
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk \
   libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev
 

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   std::string db = "tongan.db", data_dir = "data", listen = "127.0.0.1:8080", web_dir = "web/dist";
 
   auto* serve = app.add_subcommand("serve", "启动服务（JSON API 与网页）");
-  serve->add_option("--db", db, "SQLite 数据库文件");
+  serve->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
   serve->add_option("--data", data_dir, "数据目录（区划、分类口径）");
   serve->add_option("--listen", listen, "监听地址:端口（端口 0 由系统分配）");
   serve->add_option("--web", web_dir, "前端页面目录");
@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   int64_t demo_children = 20000;
   uint64_t demo_seed = 20261122;
   auto* demo = app.add_subcommand("demo", "生成演示县（平顶山市新华区）数据并启动服务");
-  demo->add_option("--db", db, "SQLite 数据库文件")->default_val("demo.db");
+  demo->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址")->default_val("demo.db");
   demo->add_option("--data", data_dir, "数据目录");
   demo->add_option("--listen", listen, "监听地址:端口");
   demo->add_option("--web", web_dir, "前端页面目录");
@@ -120,12 +120,12 @@ int main(int argc, char** argv) {
   demo->add_option("--seed", demo_seed, "随机种子");
 
   auto* migrate = app.add_subcommand("migrate", "执行数据库迁移");
-  migrate->add_option("--db", db, "SQLite 数据库文件");
+  migrate->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
   migrate->add_option("--data", data_dir, "数据目录");
 
   std::string username, role_code, region, password, display_name, department;
   auto* user_add = app.add_subcommand("user-add", "新增用户");
-  user_add->add_option("--db", db, "SQLite 数据库文件");
+  user_add->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
   user_add->add_option("--data", data_dir, "数据目录");
   user_add->add_option("--username", username)->required();
   user_add->add_option("--role", role_code, "角色代码，如 child_director")->required();
@@ -136,13 +136,13 @@ int main(int argc, char** argv) {
 
   std::string villages_file;
   auto* villages = app.add_subcommand("villages-import", "导入本地村（社区）区划：CSV 两列 code,name（12位代码）");
-  villages->add_option("--db", db, "SQLite 数据库文件");
+  villages->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
   villages->add_option("--data", data_dir, "数据目录");
   villages->add_option("--file", villages_file, "CSV 文件（UTF-8）")->required();
 
   ImportCommandOptions import_options;
   auto* import = app.add_subcommand("import", "导入部门数据文件（CSV/Excel）并与儿童底册比对");
-  import->add_option("--db", db, "SQLite 数据库文件");
+  import->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
   import->add_option("--data", data_dir, "数据目录");
   import->add_option("--profile", import_options.profile, "导入模板编号，如 jiaoyu_suiqian（见 data/import_profiles）")->required();
   import->add_option("--file", import_options.file, "部门数据文件（.csv 或 .xlsx）")->required();

@@ -93,7 +93,7 @@ Deployment OpenDeployment(const std::string& db_path, const std::string& data_di
   if (!ClassificationConfig::FromJson(ReadFileText(config_path), &d.config, &error))
     throw std::runtime_error(config_path + "：" + error);
   LoadDepartmentConfig(d, data_dir);
-  d.store = OpenSqliteStore(db_path);
+  d.store = OpenStore(db_path);
   for (const auto& [code, name] : d.store->Villages()) d.regions.Add(code, name);
   return d;
 }

@@ -12,6 +12,7 @@ struct Migration {
 };
 
 const std::vector<Migration>& sqlite_migrations();
+const std::vector<Migration>& postgres_migrations();
 
 // SHA-256 of the migration text, hex; recorded when applied and checked on every start.
 std::string MigrationChecksum(const std::string& sql);

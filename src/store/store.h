@@ -197,7 +197,8 @@ class Store {
   virtual std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) = 0;
 };
 
-// Opens (creating if needed) an embedded SQLite store at `path`, or ":memory:".
-std::unique_ptr<Store> OpenSqliteStore(const std::string& path);
+// Opens and migrates the store at `location`: a PostgreSQL URI ("postgresql://…"), or the path of
+// an embedded SQLite file (created if missing).
+std::unique_ptr<Store> OpenStore(const std::string& location);
 
 }  // namespace tongan

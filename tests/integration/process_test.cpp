@@ -49,7 +49,8 @@ RunningServer StartServer(const std::string& db) {
 
 TEST(Process, ServesAndStopsGracefullyOnSigterm) {
   TempDir dir;
-  RunningServer server = StartServer((dir.path() / "p.db").string());
+  TestDatabase database(dir.path());
+  RunningServer server = StartServer(database.location());
   ASSERT_NE(server.port, 0) << "server printed its port";
   HttpClient client("127.0.0.1", server.port);
   const auto res = client.Get("/api/me");

@@ -20,7 +20,7 @@ constexpr const char* kVillageC = "410402101001";
 
 class SqliteServiceStore : public ::testing::Test {
  protected:
-  SqliteServiceStore() : store(OpenSqliteStore((dir.path() / "t.db").string())) {}
+  SqliteServiceStore() : store(OpenStore(database.location())) {}
 
   ServiceStore& services() { return store->services(); }
 
@@ -101,6 +101,7 @@ class SqliteServiceStore : public ::testing::Test {
   }
 
   TempDir dir;
+  TestDatabase database{dir.path()};
   std::unique_ptr<Store> store;
   std::map<int64_t, std::string> birth_dates;
 };

@@ -38,7 +38,7 @@ Figures WithoutZeros(Figures f) {
 
 class SqliteStatsStore : public ::testing::Test {
  protected:
-  SqliteStatsStore() : store(OpenSqliteStore((dir.path() / "t.db").string())) {}
+  SqliteStatsStore() : store(OpenStore(database.location())) {}
 
   StatsStore& stats() { return store->stats(); }
 
@@ -87,6 +87,7 @@ class SqliteStatsStore : public ::testing::Test {
   }
 
   TempDir dir;
+  TestDatabase database{dir.path()};
   std::unique_ptr<Store> store;
   int sequence = 0;
   std::map<int64_t, std::pair<std::string, Figures>> model;

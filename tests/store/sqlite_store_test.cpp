@@ -3,7 +3,7 @@
 #include <set>
 
 #include "demo/synthetic.h"
-#include "store/sqlite_db.h"
+#include "store/sql_db.h"
 #include "support/test_deployment.h"
 
 namespace tongan::testing {
@@ -11,34 +11,36 @@ namespace {
 
 TEST(SqliteStore, ReopeningAppliesNoMigrationTwice) {
   TempDir dir;
-  const std::string path = (dir.path() / "t.db").string();
-  OpenSqliteStore(path);
-  OpenSqliteStore(path);
-  sqlite::Connection db(path);
-  auto s = db.Prepare("SELECT count(*) FROM schema_migrations");
+  TestDatabase database(dir.path());
+  const std::string path = database.location();
+  OpenStore(path);
+  OpenStore(path);
+  auto db = database.Connect();
+  auto s = db->Prepare("SELECT count(*) FROM schema_migrations");
   ASSERT_TRUE(s.Step());
   EXPECT_GE(s.Int(0), 1);
 }
 
 TEST(SqliteStore, ChangedMigrationIsDetected) {
   TempDir dir;
-  const std::string path = (dir.path() / "t.db").string();
-  OpenSqliteStore(path);
+  TestDatabase database(dir.path());
+  const std::string path = database.location();
+  OpenStore(path);
   {
-    sqlite::Connection db(path);
-    db.Exec("UPDATE schema_migrations SET checksum = 'tampered'");
+    auto db = database.Connect();
+    db->Exec("UPDATE schema_migrations SET checksum = 'tampered'");
   }
-  EXPECT_THROW(OpenSqliteStore(path), std::runtime_error);
+  EXPECT_THROW(OpenStore(path), std::runtime_error);
 }
 
 TEST(SqliteStore, AuditAndHistoryAreAppendOnly) {
   TestDeployment env;
   const int64_t id = env.AddChild(MakeChild("王小明", kVillageA, 1));
   env.d.store->AppendAudit({{"", 1, "u", "child.read", "child:1", "", "ok", "127.0.0.1"}});
-  sqlite::Connection db((env.dir.path() / "tongan.db").string());
-  EXPECT_THROW(db.Exec("UPDATE audit_log SET result = 'x'"), sqlite::Error);
-  EXPECT_THROW(db.Exec("DELETE FROM audit_log"), sqlite::Error);
-  EXPECT_THROW(db.Exec("DELETE FROM child_history WHERE child_id = " + std::to_string(id)), sqlite::Error);
+  auto db = env.db.Connect();
+  EXPECT_THROW(db->Exec("UPDATE audit_log SET result = 'x'"), sql::Error);
+  EXPECT_THROW(db->Exec("DELETE FROM audit_log"), sql::Error);
+  EXPECT_THROW(db->Exec("DELETE FROM child_history WHERE child_id = " + std::to_string(id)), sql::Error);
 }
 
 TEST(SqliteStore, UpdateWritesOneHistoryRowPerChangedField) {

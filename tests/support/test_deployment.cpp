@@ -43,7 +43,7 @@ Child MakeChild(const std::string& name, const std::string& village, int sequenc
 }
 
 TestDeployment::TestDeployment()
-    : d(OpenDeployment((dir.path() / "tongan.db").string(), std::string(TONGAN_SOURCE_DIR) + "/data")) {
+    : d(OpenDeployment(db.location(), std::string(TONGAN_SOURCE_DIR) + "/data")) {
   for (const auto& [code, name] : {std::pair<std::string, std::string>{kVillageA, "测试甲村"},
                                    {kVillageB, "测试乙村"},
                                    {kOtherCountyVillage, "测试丙社区"}}) {

@@ -8,6 +8,7 @@
 
 #include "app/deployment.h"
 #include "core/resident_id.h"
+#include "support/test_database.h"
 
 namespace tongan::testing {
 
@@ -34,6 +35,7 @@ Child MakeChild(const std::string& name, const std::string& village, int sequenc
 
 struct TestDeployment {
   TempDir dir;
+  TestDatabase db{dir.path()};
   Deployment d;
   TestDeployment();
   // Creates a user with kPassword; returns its id.

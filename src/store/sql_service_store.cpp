@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "store/service_store.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 namespace {
 
 std::string Province(const std::string& region) { return region.substr(0, 2); }
@@ -199,9 +199,9 @@ Pairing PairingFromRow(const Statement& s) {
   return r;
 }
 
-class SqliteServiceStore final : public ServiceStore {
+class SqlServiceStore final : public ServiceStore {
  public:
-  explicit SqliteServiceStore(Handles& h) : h_(h) {}
+  explicit SqlServiceStore(Handles& h) : h_(h) {}
 
   void PutChildServices(int64_t child_id, const std::vector<EntitlementRow>& entitlements,
                         const std::vector<NeedRow>& needs) override {
@@ -513,7 +513,7 @@ class SqliteServiceStore final : public ServiceStore {
         std::string("SELECT ") + kProviderColumns + " FROM service_providers p WHERE " +
         SupplySql("p.region_code", q.region_code) +
         " AND (? = '' OR p.kind = ?) AND "
-        "(? = '' OR EXISTS (SELECT 1 FROM json_each(p.services) WHERE json_each.value = ?)) AND "
+        "(? = '' OR " + h_.dialect.JsonArrayHas("p.services") + ") AND "
         "(? = 0 OR p.active = 1) ORDER BY p.region_code, p.kind, p.name, p.id");
     const int i = BindSupply(s, 1, scope, q.region_code);
     s.Bind(i, q.kind).Bind(i + 1, q.kind).Bind(i + 2, q.service).Bind(i + 3, q.service)
@@ -579,7 +579,7 @@ class SqliteServiceStore final : public ServiceStore {
         std::string("SELECT ") + kActivityColumns +
         " FROM service_activities a JOIN service_providers p ON p.id = a.provider_id WHERE " +
         SupplySql("a.region_code", region_code) +
-        " AND (? = '' OR EXISTS (SELECT 1 FROM json_each(a.services) WHERE json_each.value = ?)) AND "
+        " AND (? = '' OR " + h_.dialect.JsonArrayHas("a.services") + ") AND "
         "(? = 0 OR (a.status = 'open' AND (a.ends_on = '' OR a.ends_on >= ?))) "
         "ORDER BY a.starts_on DESC, a.id DESC");
     const int i = BindSupply(s, 1, scope, region_code);
@@ -782,7 +782,7 @@ class SqliteServiceStore final : public ServiceStore {
 }  // namespace
 
 std::unique_ptr<ServiceStore> MakeServiceStore(Handles& handles) {
-  return std::make_unique<SqliteServiceStore>(handles);
+  return std::make_unique<SqlServiceStore>(handles);
 }
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql

@@ -1,5 +1,5 @@
-// SQLite implementation of Store: one writer connection (writes serialise on it, as SQLite does
-// anyway) and a pool of reader connections, which WAL lets run beside the writer.
+// Store over SQL, on SQLite or PostgreSQL: one writer connection (writes serialise on it, as SQLite
+// does anyway) and a pool of reader connections, which run beside the writer (WAL / MVCC).
 #include <sodium.h>
 
 #include <set>
@@ -9,22 +9,22 @@
 
 #include "core/child_json.h"
 #include "store/migrations.h"
-#include "store/sqlite_db.h"
+#include "store/sql_db.h"
 #include "store/sha256.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 #include "store/store.h"
 
 namespace tongan {
 namespace {
 
-using sqlite::Connection;
-using sqlite::Statement;
-using sqlite::Transaction;
-using sqlite::ChildFromRow;
-using sqlite::kChildColumns;
-using sqlite::NowUtcIso;
-using sqlite::PrefixUpperBound;
-using sqlite::ReaderPool;
+using sql::Connection;
+using sql::Statement;
+using sql::Transaction;
+using sql::ChildFromRow;
+using sql::kChildColumns;
+using sql::NowUtcIso;
+using sql::PrefixUpperBound;
+using sql::ReaderPool;
 
 std::optional<std::string> NullIfEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
@@ -45,9 +45,7 @@ Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_bas
       .Bind(10, ChildToJson(child).dump());
 }
 
-bool IsUniqueViolation(const sqlite::Error& e) {
-  return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
+bool IsUniqueViolation(const sql::Error& e) { return e.IsUniqueViolation(); }
 
 // SQL for "this row is of class c today", from the core's predicate. Dates are bound parameters
 // appended to `args`, so the statement text (and its cached prepared form) does not change daily.
@@ -69,19 +67,18 @@ std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs,
   return "(" + sql + ")";
 }
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path)
-      : handles_(std::make_unique<sqlite::Handles>(path)),
-        path_(handles_->path),
+  explicit SqlStore(std::function<std::unique_ptr<Connection>(bool read_only)> open)
+      : handles_(std::make_unique<sql::Handles>(std::move(open))),
         write_mutex_(handles_->write_mutex),
         writer_(handles_->writer),
         readers_(handles_->readers),
-        departments_(sqlite::MakeDepartmentStore(*handles_)),
-        care_(sqlite::MakeCareStore(*handles_)),
-        services_(sqlite::MakeServiceStore(*handles_)),
-        rounds_(sqlite::MakeRoundStore(*handles_)),
-        stats_(sqlite::MakeStatsStore(*handles_)) {}
+        departments_(sql::MakeDepartmentStore(*handles_)),
+        care_(sql::MakeCareStore(*handles_)),
+        services_(sql::MakeServiceStore(*handles_)),
+        rounds_(sql::MakeRoundStore(*handles_)),
+        stats_(sql::MakeStatsStore(*handles_)) {}
 
   DepartmentStore& departments() override { return *departments_; }
   CareStore& care() override { return *care_; }
@@ -125,10 +122,11 @@ class SqliteStore final : public Store {
 
   void Migrate() override {
     std::lock_guard lock(write_mutex_);
-    writer_.Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, checksum TEXT "
-        "NOT NULL, applied_at TEXT NOT NULL) STRICT");
-    for (const Migration& m : sqlite_migrations()) {
+    const bool postgres = handles_->backend == sql::Backend::kPostgres;
+    writer_.Exec(std::string("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, "
+                             "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)") +
+                 (postgres ? "" : " STRICT"));
+    for (const Migration& m : postgres ? postgres_migrations() : sqlite_migrations()) {
       const std::string checksum = MigrationChecksum(m.sql);
       auto existing = writer_.Prepare("SELECT checksum FROM schema_migrations WHERE version = ?");
       existing.Bind(1, m.name);
@@ -139,6 +137,8 @@ class SqliteStore final : public Store {
         continue;
       }
       Transaction tx(writer_);
+      // Two servers starting on one new PostgreSQL database must not both apply a migration.
+      if (postgres) writer_.Exec("LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
       writer_.Exec(m.sql);
       writer_.Prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)")
           .Bind(1, m.name)
@@ -147,7 +147,7 @@ class SqliteStore final : public Store {
           .Run();
       tx.Commit();
     }
-    readers_ = std::make_unique<ReaderPool>(path_, 8);
+    readers_ = std::make_unique<ReaderPool>([this] { return handles_->open(true); }, 8);
   }
 
   std::optional<User> FindUserByName(const std::string& username) override {
@@ -173,7 +173,7 @@ class SqliteStore final : public Store {
           .Bind(7, NowUtcIso())
           .Bind(8, user.department)
           .Run();
-    } catch (const sqlite::Error& e) {
+    } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
         throw StoreConflict(StoreConflict::Kind::kDuplicateUsername, "username taken");
       throw;
@@ -287,7 +287,10 @@ class SqliteStore final : public Store {
         where += " AND id_number = ?";
         add_text(query.id_number);
       } else {
-        where += " AND substr(id_number, -4) = ? AND id_number LIKE ?";
+        // The last four characters, as each backend's expression index spells them.
+        where += handles_->backend == sql::Backend::kPostgres ? " AND right(id_number, 4) = ?"
+                                                              : " AND substr(id_number, -4) = ?";
+        where += " AND id_number LIKE ?";
         add_text(query.id_number.substr(query.id_number.size() - 4));
         add_text("%" + query.id_number);
       }
@@ -338,7 +341,8 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < children.size(); ++i) InsertChildRow(children[i], class_basis[i], actor);
     tx.Commit();
     // Refresh the planner's statistics after a large load (bounded work per index).
-    writer_.Exec("PRAGMA analysis_limit=1000; ANALYZE;");
+    writer_.Exec(handles_->backend == sql::Backend::kPostgres ? "ANALYZE children"
+                                                              : "PRAGMA analysis_limit=1000; ANALYZE;");
   }
 
   std::optional<std::vector<FieldChange>> UpdateChild(const RegionScope& scope, Child& child,
@@ -566,7 +570,7 @@ class SqliteStore final : public Store {
           .Bind(13, actor.user_id)
           .Bind(14, actor.user_id)
           .Run();
-    } catch (const sqlite::Error& e) {
+    } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
         throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
       throw;
@@ -597,7 +601,7 @@ class SqliteStore final : public Store {
           .Bind(12, actor.user_id)
           .Bind(13, child.id)
           .Run();
-    } catch (const sqlite::Error& e) {
+    } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
         throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
       throw;
@@ -622,8 +626,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::unique_ptr<sqlite::Handles> handles_;
-  const std::string& path_;
+  std::unique_ptr<sql::Handles> handles_;
   std::mutex& write_mutex_;
   Connection& writer_;
   std::unique_ptr<ReaderPool>& readers_;
@@ -638,9 +641,13 @@ class SqliteStore final : public Store {
 
 std::string MigrationChecksum(const std::string& sql) { return Sha256Hex(sql); }
 
-std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
+std::unique_ptr<Store> OpenStore(const std::string& location) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  auto store = std::make_unique<SqliteStore>(path);
+  auto open = [location](bool read_only) {
+    return sql::IsPostgresUri(location) ? sql::OpenPostgres(location, read_only)
+                                        : sql::OpenSqlite(location, read_only);
+  };
+  auto store = std::make_unique<SqlStore>(open);
   store->Migrate();
   return store;
 }

@@ -2,9 +2,9 @@
 #include <mutex>
 
 #include "store/round_store.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 namespace {
 
 constexpr const char* kRoundColumns =
@@ -63,9 +63,9 @@ SnapshotRow SnapshotFromColumns(const Statement& s, int first) {
   return row;
 }
 
-class SqliteRoundStore final : public RoundStore {
+class SqlRoundStore final : public RoundStore {
  public:
-  explicit SqliteRoundStore(Handles& h) : h_(h) {}
+  explicit SqlRoundStore(Handles& h) : h_(h) {}
 
   bool OpenRound(MonitoringRound& round) override {
     std::lock_guard lock(h_.write_mutex);
@@ -303,7 +303,7 @@ class SqliteRoundStore final : public RoundStore {
 }  // namespace
 
 std::unique_ptr<RoundStore> MakeRoundStore(Handles& handles) {
-  return std::make_unique<SqliteRoundStore>(handles);
+  return std::make_unique<SqlRoundStore>(handles);
 }
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql

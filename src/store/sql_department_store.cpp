@@ -3,9 +3,9 @@
 
 #include "core/region.h"
 #include "store/department_store.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 namespace {
 
 // kChildColumns with the table alias used in joins.
@@ -89,9 +89,9 @@ RecordLink LinkFromRow(const Statement& s, int at = 0) {
   return l;
 }
 
-class SqliteDepartmentStore final : public DepartmentStore {
+class SqlDepartmentStore final : public DepartmentStore {
  public:
-  explicit SqliteDepartmentStore(Handles& h) : h_(h) {}
+  explicit SqlDepartmentStore(Handles& h) : h_(h) {}
 
   std::optional<ImportBatch> FindBatchByFile(const std::string& profile_id,
                                              const std::string& region_code,
@@ -400,8 +400,8 @@ class SqliteDepartmentStore final : public DepartmentStore {
     const std::string where =
         " FROM source_records r JOIN record_links l ON l.source_record_id = r.id "
         "WHERE r.region_code >= ? AND r.region_code < ? AND r.status = 'loaded' AND "
-        "r.record_kind = ? AND coalesce(json_extract(r.fields, '$.' || ?), '') IN "
-        "(SELECT value FROM json_each(?))";
+        "r.record_kind = ? AND " + h_.dialect.JsonMember("r.fields") + " IN " +
+        h_.dialect.JsonArrayParameter();
     const std::string values_json = nlohmann::json(values).dump();
     const auto bind = [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, record_kind)
@@ -478,7 +478,7 @@ class SqliteDepartmentStore final : public DepartmentStore {
 }  // namespace
 
 std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles) {
-  return std::make_unique<SqliteDepartmentStore>(handles);
+  return std::make_unique<SqlDepartmentStore>(handles);
 }
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 #include "store/stats_store.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 namespace {
 
 // Lengths of region codes: province, city, county, township, village.
@@ -188,9 +188,9 @@ const std::string kDeleteZeroTotal =
 // value != 0: a total can be left at zero only by adding to a negative one (see AddToTotal).
 const std::string kTotals = "SELECT key, value FROM region_figures WHERE region_code = ? AND value != 0";
 
-class SqliteStatsStore final : public StatsStore {
+class SqlStatsStore final : public StatsStore {
  public:
-  explicit SqliteStatsStore(Handles& h) : h_(h) {}
+  explicit SqlStatsStore(Handles& h) : h_(h) {}
 
   void PutChildFigures(int64_t child_id, const std::string& region_code, const Figures& figures) override {
     for (const auto& [key, value] : figures) CheckKey(key);
@@ -423,13 +423,13 @@ class SqliteStatsStore final : public StatsStore {
 
   std::vector<int64_t> ChildrenWith(const std::string& region_code, const std::string& key, int64_t offset,
                                     int64_t limit, int64_t* total) override {
-    // instr rather than LIKE: exact and case-sensitive (LIKE folds ASCII case and would need
+    // A substring test rather than LIKE: exact and case-sensitive (LIKE folds ASCII case and would need
     // '%' and '_' escaped). The surrounding ' ' and '=' keep "class:m" from matching
     // "class:migrant"; zero values are never stored, so a present key is a non-zero figure.
     const std::string needle = " " + key + "=";
     const std::string end = PrefixUpperBound(region_code);
     const std::string where =
-        " FROM child_figures WHERE region_code >= ? AND region_code < ? AND instr(figures, ?) > 0";
+        " FROM child_figures WHERE region_code >= ? AND region_code < ? AND " + h_.dialect.Contains("figures");
     auto reader = h_.readers->Acquire();
     if (total) {
       auto count = reader->Prepare("SELECT count(*)" + where);
@@ -467,6 +467,6 @@ class SqliteStatsStore final : public StatsStore {
 
 }  // namespace
 
-std::unique_ptr<StatsStore> MakeStatsStore(Handles& handles) { return std::make_unique<SqliteStatsStore>(handles); }
+std::unique_ptr<StatsStore> MakeStatsStore(Handles& handles) { return std::make_unique<SqlStatsStore>(handles); }
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql

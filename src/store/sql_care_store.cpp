@@ -2,9 +2,9 @@
 #include <mutex>
 
 #include "store/care_store.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_internal.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 namespace {
 
 constexpr const char* kStatusColumns =
@@ -77,9 +77,9 @@ Referral ReferralFromRow(const Statement& s) {
 
 std::string Province(const std::string& region) { return region.substr(0, 2); }
 
-class SqliteCareStore final : public CareStore {
+class SqlCareStore final : public CareStore {
  public:
-  explicit SqliteCareStore(Handles& h) : h_(h) {}
+  explicit SqlCareStore(Handles& h) : h_(h) {}
 
   std::optional<CareStatus> GetStatus(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
@@ -94,10 +94,17 @@ class SqliteCareStore final : public CareStore {
   void PutStatus(const CareStatus& c) override {
     std::lock_guard lock(h_.write_mutex);
     h_.writer
-        .Prepare("INSERT OR REPLACE INTO care_status (child_id, province_code, region_code, "
+        .Prepare("INSERT INTO care_status (child_id, province_code, region_code, "
                  "in_ledger, ledger_source, ledger_since, ledger_reason, ledger_override, colour, "
                  "warnings, last_visit, visit_due, last_update, computed_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (child_id) DO UPDATE SET "
+                 "province_code = excluded.province_code, region_code = excluded.region_code, "
+                 "in_ledger = excluded.in_ledger, ledger_source = excluded.ledger_source, "
+                 "ledger_since = excluded.ledger_since, ledger_reason = excluded.ledger_reason, "
+                 "ledger_override = excluded.ledger_override, colour = excluded.colour, "
+                 "warnings = excluded.warnings, last_visit = excluded.last_visit, "
+                 "visit_due = excluded.visit_due, last_update = excluded.last_update, "
+                 "computed_at = excluded.computed_at")
         .Bind(1, c.child_id)
         .Bind(2, Province(c.region_code))
         .Bind(3, c.region_code)
@@ -507,7 +514,9 @@ class SqliteCareStore final : public CareStore {
 
   void PutSetting(const std::string& key, const std::string& value, const Actor& actor) override {
     std::lock_guard lock(h_.write_mutex);
-    h_.writer.Prepare("INSERT OR REPLACE INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)")
+    h_.writer.Prepare("INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                      "updated_at = excluded.updated_at, updated_by = excluded.updated_by")
         .Bind(1, key).Bind(2, value).Bind(3, NowUtcIso()).Bind(4, actor.username).Run();
   }
 
@@ -576,7 +585,7 @@ class SqliteCareStore final : public CareStore {
 }  // namespace
 
 std::unique_ptr<CareStore> MakeCareStore(Handles& handles) {
-  return std::make_unique<SqliteCareStore>(handles);
+  return std::make_unique<SqlCareStore>(handles);
 }
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql

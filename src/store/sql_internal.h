@@ -1,7 +1,8 @@
-// Shared by the SQLite store's parts (registry, department data): the reader pool and helpers.
+// Shared by the SQL store's parts (registry, department data, care …): the reader pool and helpers.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -16,9 +17,9 @@
 #include "store/round_store.h"
 #include "store/service_store.h"
 #include "store/stats_store.h"
-#include "store/sqlite_db.h"
+#include "store/sql_db.h"
 
-namespace tongan::sqlite {
+namespace tongan::sql {
 
 inline std::string NowUtcIso() {
   const std::time_t now = std::time(nullptr);
@@ -30,12 +31,13 @@ inline std::string NowUtcIso() {
 }
 
 // The first code past every code that starts with `prefix`: region subtrees become index ranges.
-inline std::string PrefixUpperBound(const std::string& prefix) { return prefix + "\xff"; }
+// U+10FFFF, the last code point, is valid UTF-8 (PostgreSQL checks) and sorts after any other.
+inline std::string PrefixUpperBound(const std::string& prefix) { return prefix + "\xf4\x8f\xbf\xbf"; }
 
 class ReaderPool {
  public:
-  ReaderPool(const std::string& path, int size) {
-    for (int i = 0; i < size; ++i) idle_.push_back(std::make_unique<Connection>(path, true));
+  ReaderPool(const std::function<std::unique_ptr<Connection>()>& open, int size) {
+    for (int i = 0; i < size; ++i) idle_.push_back(open());
   }
   class Lease {
    public:
@@ -70,12 +72,43 @@ class ReaderPool {
 };
 
 
-// What the parts of one SQLite store share: one writer (writes serialise on it) and the readers.
+// The few expressions the backends spell differently. Each takes its parameters as `?` in order.
+struct Dialect {
+  Backend backend;
+  bool postgres() const { return backend == Backend::kPostgres; }
+  // The text of member `?` of the JSON object in `column`, '' when it has none.
+  std::string JsonMember(const std::string& column) const {
+    return postgres() ? "coalesce(CAST(" + column + " AS jsonb) ->> CAST(? AS TEXT), '')"
+                      : "coalesce(json_extract(" + column + ", '$.' || ?), '')";
+  }
+  // The strings of the JSON array `?`, as a subquery for IN.
+  std::string JsonArrayParameter() const {
+    return postgres() ? "(SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb)) AS value)"
+                      : "(SELECT value FROM json_each(?))";
+  }
+  // True when the JSON array in `column` holds the string `?`.
+  std::string JsonArrayHas(const std::string& column) const {
+    return postgres() ? "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(" + column +
+                            " AS jsonb)) AS e(value) WHERE e.value = ?)"
+                      : "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE json_each.value = ?)";
+  }
+  // True when `column` contains the text `?` (exact, case-sensitive).
+  std::string Contains(const std::string& column) const {
+    return (postgres() ? "strpos(" : "instr(") + column + ", ?) > 0";
+  }
+};
+
+// What the parts of one store share: one writer (writes serialise on it) and the readers.
 struct Handles {
-  explicit Handles(const std::string& path) : path(path), writer(path) {}
-  std::string path;
+  explicit Handles(std::function<std::unique_ptr<Connection>(bool read_only)> open)
+      : open(std::move(open)), writer_connection(this->open(false)), writer(*writer_connection),
+        backend(writer.backend()) {}
+  std::function<std::unique_ptr<Connection>(bool read_only)> open;
   std::mutex write_mutex;
-  Connection writer;
+  std::unique_ptr<Connection> writer_connection;
+  Connection& writer;
+  Backend backend;
+  Dialect dialect{backend};
   std::unique_ptr<ReaderPool> readers;  // opened after migrations
 };
 
@@ -104,4 +137,4 @@ std::unique_ptr<RoundStore> MakeRoundStore(Handles& handles);
 // The statistics part of the store, on the same connections.
 std::unique_ptr<StatsStore> MakeStatsStore(Handles& handles);
 
-}  // namespace tongan::sqlite
+}  // namespace tongan::sql
