@@ -10,7 +10,8 @@ namespace tongan {
 // The subtree a user may see: their own region and everything below it. A user without a region
 // (misconfigured) sees nothing, never everything.
 inline RegionScope ScopeOf(const User& user) {
-  if (user.region_code.empty()) return RegionScope{"\xff"};
+  // U+10FFFF begins no region code (and, unlike a stray byte, is valid UTF-8 for PostgreSQL).
+  if (user.region_code.empty()) return RegionScope{"\xf4\x8f\xbf\xbf"};
   return RegionScope{user.region_code};
 }
 

@@ -112,6 +112,11 @@ struct Handles {
   std::unique_ptr<ReaderPool> readers;  // opened after migrations
 };
 
+// How many rows meet `condition` (PostgreSQL cannot sum a boolean).
+inline std::string CountWhere(const std::string& condition) {
+  return "sum(CASE WHEN " + condition + " THEN 1 ELSE 0 END)";
+}
+
 inline constexpr const char* kChildColumns =
     "id, doc, version, created_at, updated_at";
 

@@ -278,7 +278,7 @@ class SqlServiceStore final : public ServiceStore {
     auto s = reader->Prepare(
         "SELECT department, count(*), sum(all_received) FROM (SELECT department, child_id, "
         "min(received) AS all_received FROM child_entitlements WHERE region_code >= ? AND region_code < ? "
-        "GROUP BY department, child_id) GROUP BY department ORDER BY department");
+        "GROUP BY department, child_id) AS per_child GROUP BY department ORDER BY department");
     s.Bind(1, *root).Bind(2, PrefixUpperBound(*root));
     std::vector<CountCell> out;
     while (s.Step()) out.push_back({*root, s.Text(0), s.Int(1), s.Int(2)});
@@ -288,7 +288,7 @@ class SqlServiceStore final : public ServiceStore {
   std::vector<CountCell> NeedCounts(const RegionScope& scope, const std::string& region_code,
                                     size_t code_length) override {
     return Counts(scope, region_code, code_length,
-                  "SELECT substr(region_code, 1, ?) AS r, need_code, count(*), sum(met_by != '') "
+                  "SELECT substr(region_code, 1, ?) AS r, need_code, count(*), " + CountWhere("met_by != ''") + " "
                   "FROM child_needs WHERE region_code >= ? AND region_code < ? "
                   "GROUP BY r, need_code ORDER BY r, need_code");
   }
@@ -599,7 +599,7 @@ class SqlServiceStore final : public ServiceStore {
                  "signed_up_at, signed_up_by_name, withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, '') "
                  "ON CONFLICT (activity_id, child_id) DO UPDATE SET province_code = excluded.province_code, "
                  "region_code = excluded.region_code, signed_up_at = excluded.signed_up_at, "
-                 "signed_up_by_name = excluded.signed_up_by_name, withdrawn_at = '' WHERE withdrawn_at != ''")
+                 "signed_up_by_name = excluded.signed_up_by_name, withdrawn_at = '' WHERE activity_participants.withdrawn_at != ''")
         .Bind(1, activity_id)
         .Bind(2, child_id)
         .Bind(3, Province(region_code))

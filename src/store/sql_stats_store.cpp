@@ -182,7 +182,7 @@ class LevelSums {
 // three times slower (AddTotals writes millions).
 const std::string kAddTotal =
     "INSERT INTO region_figures (region_code, key, value) VALUES (?, ?, ?) "
-    "ON CONFLICT (region_code, key) DO UPDATE SET value = value + excluded.value";
+    "ON CONFLICT (region_code, key) DO UPDATE SET value = region_figures.value + excluded.value";
 const std::string kDeleteZeroTotal =
     "DELETE FROM region_figures WHERE region_code = ? AND key = ? AND value = 0";
 // value != 0: a total can be left at zero only by adding to a negative one (see AddToTotal).

@@ -440,12 +440,12 @@ class SqlStore final : public Store {
     if (root.rfind(scope.root_code, 0) != 0) return {};
     const ClassCutoffs cutoffs = CutoffsFor(today);
     std::string sql = "SELECT substr(region_code, 1, " + std::to_string(sub_code_length) +
-                      ") AS sub, count(*), sum(sex = 'M'), sum(sex = 'F')";
+                      ") AS sub, count(*), " + sql::CountWhere("sex = 'M'") + ", " + sql::CountWhere("sex = 'F'");
     std::vector<std::string> args;
-    for (ChildClass c : AllChildClasses()) sql += ", sum(" + ClassCondition(PredicateFor(c), cutoffs, &args) + ")";
+    for (ChildClass c : AllChildClasses()) sql += ", " + sql::CountWhere(ClassCondition(PredicateFor(c), cutoffs, &args));
     for (const AgeGroup& g : AgeGroups()) {
       // age in [from, to)  <=>  birth in (LatestBirthForAge(to), LatestBirthForAge(from)]
-      sql += ", sum(birth_date > ? AND birth_date <= ?)";
+      sql += ", " + sql::CountWhere("birth_date > ? AND birth_date <= ?");
       args.push_back(FormatIsoDate(LatestBirthForAge(g.to_years, today)));
       args.push_back(FormatIsoDate(LatestBirthForAge(g.from_years, today)));
     }
