@@ -10,7 +10,7 @@ APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk \
   libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev
 
-.PHONY: all deps build web demo test test-unit test-e2e bench clean
+.PHONY: all deps build web demo test test-unit test-postgres test-e2e bench clean
 
 all: build web
 
@@ -50,7 +50,16 @@ test-unit: build
 test-e2e: build web
 	@if [ -d web/e2e ]; then cd web && TONGAN_BIN=../$(BUILD)/tongan node --test e2e/; fi
 
-test: test-unit test-e2e
+# The store and API tests again, against a throwaway PostgreSQL on loopback (stopped afterwards).
+test-postgres: build
+	@dir=$$(mktemp -d /tmp/tongan-pg.XXXXXX) && \
+	uri=$$(scripts/postgres-test-server start $$dir) || exit 1; \
+	trap 'scripts/postgres-test-server stop '$$dir' >/dev/null; exit 130' INT TERM; \
+	echo "PostgreSQL test server: $$uri"; \
+	(cd $(BUILD) && TONGAN_TEST_POSTGRES=$$uri ctest --output-on-failure -j $(JOBS)); rc=$$?; \
+	scripts/postgres-test-server stop $$dir; exit $$rc
+
+test: test-unit test-postgres test-e2e
 
 bench: build
 	$(BUILD)/tongan bench-api --db bench-1m.db --children 1000000
