@@ -47,12 +47,17 @@ CREATE TABLE children (
 CREATE UNIQUE INDEX children_id_number ON children(id_number) WHERE id_number IS NOT NULL;
 -- Covering indexes: counts and the ids of a page come from the index alone, whatever the filter
 -- (region subtree, class basis, age by birth date, residence period, name prefix); only the page's
--- rows are read from the table.
-CREATE INDEX children_region ON children(region_code, class_basis, birth_date, residence_since);
-CREATE INDEX children_name ON children(name, region_code, class_basis, birth_date, residence_since);
+-- rows are read from the table. Unlike SQLite's, they lead with province_code, the distribution
+-- key every registry query here names, so the filter stays inside the index; and they end with id,
+-- which a SQLite index holds implicitly (the rowid) and a PostgreSQL index only when named.
+CREATE INDEX children_region
+  ON children(province_code, region_code, class_basis, birth_date, residence_since, id);
+CREATE INDEX children_name
+  ON children(province_code, name, region_code, class_basis, birth_date, residence_since, id);
 -- Name search inside a county (the usual case) scans only that county's names.
 CREATE INDEX children_county_name
-  ON children(substr(region_code, 1, 6), name, region_code, class_basis, birth_date, residence_since);
+  ON children(province_code, substr(region_code, 1, 6), name, region_code, class_basis, birth_date,
+              residence_since, id);
 -- The last four characters of the ID number (SQLite: substr(id_number, -4); PostgreSQL's substr
 -- does not count from the end, right() does).
 CREATE INDEX children_id_suffix ON children(right(id_number, 4)) WHERE id_number IS NOT NULL;

@@ -92,6 +92,14 @@ struct Dialect {
                             " AS jsonb)) AS e(value) WHERE e.value = ?)"
                       : "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE json_each.value = ?)";
   }
+  // On PostgreSQL, " AND province_code = 'NN'" when `root` lies in one province: the distribution
+  // key of a partitioned deployment (Citus), so the query goes to that province's shard only.
+  // Inlined (two checked digits) so binding positions stay. SQLite, one file, has no use for it.
+  std::string ProvinceFilter(const std::string& root, const std::string& table_prefix = "") const {
+    if (!postgres() || root.size() < 2 || root[0] < '0' || root[0] > '9' || root[1] < '0' || root[1] > '9')
+      return "";
+    return " AND " + table_prefix + "province_code = '" + root.substr(0, 2) + "'";
+  }
   // True when `column` contains the text `?` (exact, case-sensitive).
   std::string Contains(const std::string& column) const {
     return (postgres() ? "strpos(" : "instr(") + column + ", ?) > 0";
