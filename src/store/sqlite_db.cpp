@@ -70,6 +70,9 @@ class SqliteConnection final : public Connection {
     Exec("PRAGMA journal_mode=WAL");
     Exec("PRAGMA synchronous=FULL");
     Exec("PRAGMA foreign_keys=ON");
+    // 64 MiB of page cache rather than the default 2 MiB: a county's indexes stay in memory, and a
+    // bulk load into a province-sized file is not bound by re-reading index pages.
+    Exec("PRAGMA cache_size=-65536");
     if (read_only) Exec("PRAGMA query_only=ON");
   }
   ~SqliteConnection() override {
