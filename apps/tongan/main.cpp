@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "import_command.h"
 #include "store/database_copy.h"
+#include "store/sql_db.h"
 
 namespace {
 
@@ -253,7 +254,7 @@ int main(int argc, char** argv) {
     }
     if (*migrate) {
       Deployment d = OpenDeployment(db, data_dir);
-      std::printf("数据库已迁移到最新版本：%s\n", db.c_str());
+      std::printf("数据库已迁移到最新版本：%s\n", sql::RedactedLocation(db).c_str());
       return 0;
     }
     if (*user_add) {

@@ -131,4 +131,14 @@ inline bool IsPostgresUri(std::string_view location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
+// The location fit to print: a PostgreSQL URI's password becomes "***".
+inline std::string RedactedLocation(const std::string& location) {
+  if (!IsPostgresUri(location)) return location;
+  const size_t start = location.find("://") + 3;
+  const size_t at = location.find('@', start);
+  const size_t colon = location.find(':', start);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return location;
+  return location.substr(0, colon + 1) + "***" + location.substr(at);
+}
+
 }  // namespace tongan::sql

@@ -21,6 +21,12 @@ TEST(SqliteStore, ReopeningAppliesNoMigrationTwice) {
   EXPECT_GE(s.Int(0), 1);
 }
 
+TEST(SqlLocation, APostgresPasswordIsNotPrinted) {
+  EXPECT_EQ(sql::RedactedLocation("postgresql://tongan:s3cret@db:5432/tongan"), "postgresql://tongan:***@db:5432/tongan");
+  EXPECT_EQ(sql::RedactedLocation("postgresql://tongan@db:5432/tongan"), "postgresql://tongan@db:5432/tongan");
+  EXPECT_EQ(sql::RedactedLocation("data/tongan.db"), "data/tongan.db");
+}
+
 TEST(SqliteStore, ChangedMigrationIsDetected) {
   TempDir dir;
   TestDatabase database(dir.path());
