@@ -5,12 +5,15 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := resident_id csv xlsx json_body rule_files
 
-APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev \
+APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev \
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk \
-  libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev
+  libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev clang libclang-rt-14-dev wrk
 
-.PHONY: all deps build web demo test test-unit test-postgres test-e2e bench clean
+.PHONY: all deps build web demo test test-unit test-postgres test-e2e test-fuzz fuzz-long test-load bench clean
 
 all: build web
 
@@ -59,11 +62,41 @@ test-postgres: build
 	(cd $(BUILD) && TONGAN_TEST_POSTGRES=$$uri ctest --output-on-failure -j $(JOBS)); rc=$$?; \
 	scripts/postgres-test-server stop $$dir; exit $$rc
 
-test: test-unit test-postgres test-e2e
+# libFuzzer targets (fuzz/), built with clang and ASan/UBSan in $(FUZZ_BUILD). Each runs
+# FUZZ_SECONDS on a scratch copy of its seed corpus (fuzz/corpus is never written); a crash,
+# sanitizer report, leak or hang (-timeout) fails, keeping the scratch folder with the input.
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DTONGAN_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+test-fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
+	@work=$$(mktemp -d /tmp/tongan-fuzz.XXXXXX) || exit 1; failed=""; \
+	for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $$work/$$target/corpus $$work/$$target/artifacts && cp fuzz/corpus/$$target/* $$work/$$target/corpus/; \
+	  dict=""; if [ -f fuzz/$$target.dict ]; then dict="-dict=fuzz/$$target.dict"; fi; \
+	  if $(FUZZ_BUILD)/fuzz/$${target}_fuzzer $$work/$$target/corpus $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$$work/$$target/artifacts/ >$$work/$$target/log 2>&1; then \
+	    echo "fuzz $$target: ok, $$(grep -o 'DONE.*' $$work/$$target/log | head -1), $$(grep -o 'stat::average_exec_per_sec: *[0-9]*' $$work/$$target/log)"; \
+	  else \
+	    tail -n 40 $$work/$$target/log; echo "fuzz $$target: FAILED, input in $$work/$$target/artifacts"; failed="$$failed $$target"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz targets failed:$$failed (logs in $$work)"; exit 1; fi; \
+	rm -rf $$work
+
+fuzz-long:
+	$(MAKE) --no-print-directory test-fuzz FUZZ_SECONDS=600
+
+# The server under wrk on loopback (LOAD_SECONDS, default 15) while slow clients trickle bytes:
+# no socket errors, only 2xx, /api/me still quick, peak RSS bounded (scripts/load-test).
+test-load: build
+	BUILD=$(BUILD) scripts/load-test
+
+test: test-unit test-postgres test-e2e test-fuzz test-load
 
 bench: build
 	$(BUILD)/tongan bench-api --db bench-1m.db --children 1000000
 	$(BUILD)/tongan bench-stats --db bench-stats-10m.db --children 10000000
 
 clean:
-	rm -rf $(BUILD) web/dist web/node_modules
+	rm -rf $(BUILD) $(FUZZ_BUILD) web/dist web/node_modules

@@ -26,7 +26,10 @@ int RunImportCommand(Deployment& d, const ImportCommandOptions& o) {
   const std::string file_name = o.file.substr(o.file.find_last_of('/') + 1);
   nlohmann::json result;
   try {
-    result = api.imports.Import(ctx, o.profile, file_name, bytes);
+    result = api.imports.Import(ctx, o.profile, file_name, bytes, [](const std::string& stage) {
+      std::printf("%s……\n", stage.c_str());
+      std::fflush(stdout);  // a long import shows where it is
+    });
   } catch (const ApiError& e) {
     std::fprintf(stderr, "未导入（%s）：%s\n", e.code().c_str(), e.what());
     return 1;

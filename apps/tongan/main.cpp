@@ -17,6 +17,7 @@
 #include "demo/department_files.h"
 #include "http/api_stack.h"
 #include "http/server.h"
+#include "backup_command.h"
 #include "import_command.h"
 #include "store/database_copy.h"
 #include "store/sql_db.h"
@@ -73,6 +74,25 @@ int RunDatabaseCopy(const std::string& from, const std::string& to) {
   }
   std::fprintf(stderr, "校验未通过：有表的行数或校验和不一致，目标库已回滚，未写入任何数据。用时 %.1f 秒\n", seconds);
   return 1;
+}
+
+// `tongan audit verify`: 0 when the chain is intact; prints the head to record elsewhere, since
+// cutting rows off the end leaves a shorter chain that still verifies.
+int VerifyAuditCommand(Store& store) {
+  const AuditChainCheck check = store.VerifyAuditChain();
+  if (check.legacy_rows > 0)
+    std::printf("哈希链建立之前的记录 %lld 条（不在链中）\n", static_cast<long long>(check.legacy_rows));
+  if (check.broken_at != 0) {
+    std::fprintf(stderr, "审计日志校验未通过：第 %lld 号记录起哈希链断开——%s。已校验通过 %lld 条\n",
+                 static_cast<long long>(check.broken_at), check.problem.c_str(),
+                 static_cast<long long>(check.rows - 1));
+    return 1;
+  }
+  std::printf("审计日志完整：%lld 条记录的哈希链全部一致\n链头：第 %lld 号记录 %s\n"
+              "（请把链头另行留存，日后核对时链头应仍在链中，可发现末尾记录被截去）\n",
+              static_cast<long long>(check.rows), static_cast<long long>(check.head_id),
+              check.head_hash.c_str());
+  return 0;
 }
 
 // Adds 12-digit villages under known townships; reports each rejected line and goes on.
@@ -223,6 +243,22 @@ int main(int argc, char** argv) {
   db_copy->add_option("--from", copy_from, "源数据库：SQLite 文件路径，或 postgresql:// 地址")->required();
   db_copy->add_option("--to", copy_to, "目标数据库（须为空库）：SQLite 文件路径，或 postgresql:// 地址")->required();
 
+  std::string backup_to;
+  auto* backup = app.add_subcommand(
+      "backup", "在线备份：服务运行时把数据库备份到一个新的 SQLite 文件，检查其完整性并列出各表行数");
+  backup->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
+  backup->add_option("--to", backup_to, "备份文件（不可已存在，不会覆盖）")->required();
+  std::string restore_from, restore_to;
+  auto* restore = app.add_subcommand("restore", "把备份文件恢复到一个空数据库，逐表核对行数与校验和");
+  restore->add_option("--from", restore_from, "备份文件（tongan backup 生成的 SQLite 文件）")->required();
+  restore->add_option("--to", restore_to, "目标数据库（须为空库）：SQLite 文件路径，或 postgresql:// 地址")->required();
+
+  auto* audit_group = app.add_subcommand("audit", "审计日志");
+  audit_group->require_subcommand(1);
+  auto* audit_verify = audit_group->add_subcommand(
+      "verify", "校验审计日志的哈希链：发现被修改、删除或插入的记录时报告第一处并返回非零");
+  audit_verify->add_option("--db", db, "数据库：SQLite 文件路径，或 postgresql:// 地址");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -232,6 +268,7 @@ int main(int argc, char** argv) {
     }
     if (*demo) {
       Deployment d = OpenDeployment(db, data_dir);
+      d.demo_mode = true;
       const auto users = LoadDemoCounty(d, demo_children, demo_seed, TodayInChina());
       LoadDemoDepartmentData(d, demo_seed, TodayInChina());
       LoadDemoCare(d, TodayInChina());
@@ -252,6 +289,10 @@ int main(int argc, char** argv) {
       Deployment d = OpenDeployment(db, data_dir);
       return WriteDemoDepartmentFiles(d, files_out, demo_seed, TodayInChina());
     }
+    if (*audit_verify) {
+      const auto store = OpenStore(db);
+      return VerifyAuditCommand(*store);
+    }
     if (*migrate) {
       Deployment d = OpenDeployment(db, data_dir);
       std::printf("数据库已迁移到最新版本：%s\n", sql::RedactedLocation(db).c_str());
@@ -268,6 +309,8 @@ int main(int argc, char** argv) {
       user.role = *role;
       user.region_code = region;
       user.department = department;
+      if (const std::string problem = PasswordProblem(password, username); !problem.empty())
+        throw std::runtime_error(problem);
       user.password_hash = HashPassword(password);
       d.store->CreateUser(user);
       std::printf("已新增用户 %s（%s，%s）\n", username.c_str(), std::string(RoleNameZh(*role)).c_str(),
@@ -279,6 +322,8 @@ int main(int argc, char** argv) {
       return ImportVillages(d, ReadFileText(villages_file));
     }
     if (*db_copy) return RunDatabaseCopy(copy_from, copy_to);
+    if (*backup) return RunBackupCommand(db, backup_to);
+    if (*restore) return RunRestoreCommand(restore_from, restore_to);
     if (*bench) return RunApiBench(bench_options);
     if (*bench_linkage) return RunLinkageBench(linkage_bench_options);
     if (*bench_stats) return RunStatsBench(stats_bench_options);

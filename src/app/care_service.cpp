@@ -318,6 +318,9 @@ json CareService::List(const RequestContext& ctx, const std::string& view, const
   Require(PermissionsOf(ctx.user.role).read_children, "查看关爱台账");
   if (view != "ledger" && view != "due" && view != "all")
     throw ApiError(400, "invalid_field", "view 应为 ledger、due 或 all", "view");
+  // A region outside the scope is refused, as by Summary, not answered with an empty page.
+  if (!region.empty() && region.rfind(ScopeOf(ctx.user).root_code, 0) != 0)
+    throw ApiError(404, "not_found", "区域不在您的管辖范围内");
   if (page < 1) page = 1;
   if (page_size < 1 || page_size > 100) page_size = 20;
   const Date today = today_();

@@ -142,17 +142,32 @@ json ChildService::Search(const RequestContext& ctx, const ChildSearchParams& pa
 }
 
 json ChildService::Export(const RequestContext& ctx, ChildSearchParams params) {
+  // How many the filters match, before any record leaves: the size decides what is asked.
   params.page = 1;
+  params.page_size = 1;
+  const int64_t total = store_.SearchChildren(ScopeOf(ctx.user), QueryFor(ctx, params, 1)).total;
+  const auto refuse = [&](const std::string& code, const std::string& message, const std::string& field) {
+    audit_.Record({"", ctx.user.id, ctx.user.username, "child.export", "region:" + params.region,
+                   json{{"matching", total}, {"reason", params.reason}}.dump(), "denied", ctx.remote});
+    throw ApiError(400, code, message, field);
+  };
+  if (total > kMaxExportRows)
+    refuse("export_too_large",
+           "符合条件的儿童超过 " + std::to_string(kMaxExportRows) + " 人，请缩小筛选范围后分批导出", "");
+  size_t reason_characters = 0;
+  for (unsigned char c : params.reason) reason_characters += (c & 0xC0) != 0x80;
+  if (params.reason.size() > 500) refuse("invalid_field", "导出事由过长（不超过500字节）", "reason");
+  if (total > kExportReasonAbove && reason_characters < 4)
+    refuse("export_reason_required",
+           "一次导出超过 " + std::to_string(kExportReasonAbove) + " 名儿童（本次 " + std::to_string(total) +
+               " 名）须填写导出事由（不少于4个字），事由将记入审计日志",
+           "reason");
   params.page_size = kMaxExportRows;
-  json result = SearchAudited(ctx, params, kMaxExportRows, "child.export");
-  if (result["total"].get<int64_t>() > kMaxExportRows)
-    throw ApiError(400, "export_too_large",
-                   "符合条件的儿童超过 " + std::to_string(kMaxExportRows) + " 人，请缩小筛选范围后分批导出");
-  return result;
+  return SearchAudited(ctx, params, kMaxExportRows, "child.export");
 }
 
-json ChildService::SearchAudited(const RequestContext& ctx, const ChildSearchParams& params,
-                                 int64_t max_page_size, const char* action) {
+ChildQuery ChildService::QueryFor(const RequestContext& ctx, const ChildSearchParams& params,
+                                 int64_t max_page_size) const {
   const RolePermissions perms = PermissionsOf(ctx.user.role);
   Require(perms.read_children, "查看儿童名单");
   ChildQuery query;
@@ -188,10 +203,18 @@ json ChildService::SearchAudited(const RequestContext& ctx, const ChildSearchPar
     throw ApiError(400, "invalid_field", "分页参数无效（每页1至" + std::to_string(max_page_size) + "条）", "page");
   query.limit = params.page_size;
   query.offset = (params.page - 1) * params.page_size;
+  return query;
+}
+
+json ChildService::SearchAudited(const RequestContext& ctx, const ChildSearchParams& params,
+                                 int64_t max_page_size, const char* action) {
+  const RolePermissions perms = PermissionsOf(ctx.user.role);
+  const ChildQuery query = QueryFor(ctx, params, max_page_size);
 
   const ChildPage page = store_.SearchChildren(ScopeOf(ctx.user), query);
   json detail = {{"region", query.region_code}, {"q", params.q}, {"class", params.child_class},
                  {"age_group", params.age_group}, {"page", params.page}, {"returned", page.items.size()}};
+  if (!params.reason.empty()) detail["reason"] = params.reason;
   audit_.Record({"", ctx.user.id, ctx.user.username, action, "region:" + query.region_code,
                  detail.dump(), "ok", ctx.remote});
   json items = json::array();

@@ -25,6 +25,7 @@ struct ChildSearchParams {
   std::string age_group;
   int64_t page = 1;
   int64_t page_size = 20;
+  std::string reason;  // an export's purpose, required above ChildService::kExportReasonAbove
 };
 
 class ChildService {
@@ -53,6 +54,8 @@ class ChildService {
   nlohmann::json Place(const std::string& code) const;
 
   static constexpr int64_t kMaxExportRows = 20000;
+  // A bulk export of minors' records states its purpose (PIPL art. 31, 等保 audit), kept in the log.
+  static constexpr int64_t kExportReasonAbove = 200;
 
   // The record with computed fields, identifiers masked unless `see_identifiers`.
   nlohmann::json View(const Child& child, bool see_identifiers) const;
@@ -66,6 +69,9 @@ class ChildService {
 
  private:
   std::string RegionOrScope(const User& user, const std::string& region) const;
+  // The store query for a search, validated (throws ApiError) and within the user's scope.
+  ChildQuery QueryFor(const RequestContext& ctx, const ChildSearchParams& params,
+                      int64_t max_page_size) const;
   nlohmann::json SearchAudited(const RequestContext& ctx, const ChildSearchParams& params,
                                int64_t max_page_size, const char* action);
 

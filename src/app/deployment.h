@@ -27,6 +27,7 @@ struct Deployment {
   CarePolicy care;  // data/warning_rules.json, care.json, assessment.json
   care::ServiceCatalogue catalogue;  // data/service_catalogue.json
   stats::SupervisionConfig supervision;  // data/supervision.json
+  bool demo_mode = false;  // `tongan demo`: the demo accounts and their published password work
 };
 
 // Reads data_dir/regions/*.csv, classification.json, import_profiles/, linkage.json and

@@ -1,5 +1,8 @@
 #include "app/import_service.h"
 
+#include <chrono>
+#include <unordered_set>
+
 #include "app/scope.h"
 #include "ingest/table.h"
 #include "store/department_store.h"
@@ -37,7 +40,11 @@ json ImportService::Profiles(const RequestContext& ctx) const {
 }
 
 json ImportService::Import(const RequestContext& ctx, const std::string& profile_id,
-                           const std::string& file_name, const std::string& bytes) {
+                           const std::string& file_name, const std::string& bytes,
+                           const std::function<void(const std::string&)>& progress) {
+  const auto tell = [&progress](const std::string& stage) {
+    if (progress) progress(stage);
+  };
   Require(PermissionsOf(ctx.user.role).import_data, "导入部门数据");
   const ImportProfile* profile = profiles_.Find(profile_id);
   if (!profile) throw ApiError(400, "profile_unknown", "未知的导入模板：" + profile_id, "profile");
@@ -52,6 +59,7 @@ json ImportService::Import(const RequestContext& ctx, const std::string& profile
     return {{"batch", BatchJson(*earlier, profiles_)}, {"duplicate_file", true},
             {"rejected", json::array()}, {"warnings", 0}, {"link", LinkSummary{}.ToJson()}};
   }
+  tell("正在读取文件（" + std::to_string(bytes.size()) + " 字节）");
   ingest::ReadResult read = ingest::ReadTable(bytes);
   if (!read.table) {
     audit("profile:" + profile->id, CleanFileName(file_name) + "：" + read.error.message_zh, "invalid");
@@ -94,16 +102,45 @@ json ImportService::Import(const RequestContext& ctx, const std::string& profile
     if (m.loaded && !m.problems.empty()) ++warnings;
     rows.push_back(std::move(r));
   }
-  store_.departments().InsertBatch(batch, rows);
 
+  // Linked before anything is stored, so that the rows and their links commit together: a batch
+  // whose rows were stored but never linked would stay so (the same file again is a duplicate).
+  // Only content new to this profile and region is linked; the rest is stored as duplicates.
+  std::vector<std::string> hashes;
+  for (const SourceRecord& r : rows) hashes.push_back(r.row_sha256);
+  const std::vector<bool> loaded_before = store_.departments().LoadedBefore(profile->id, scope.root_code, hashes);
+  std::unordered_set<std::string> new_in_file;
   std::vector<SourceRecord> to_link;
-  json rejected = json::array();
-  for (const SourceRecord& r : rows) {
-    if (r.id == 0) continue;  // a row loaded before
-    if (r.status == "loaded") to_link.push_back(r);
-    else if (rejected.size() < 50) rejected.push_back(RecordJson(r, profiles_, PermissionsOf(ctx.user.role).see_identifiers));
+  std::vector<size_t> to_link_rows;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].status != "loaded" || loaded_before[i] || !new_in_file.insert(rows[i].row_sha256).second) continue;
+    to_link.push_back(rows[i]);
+    to_link_rows.push_back(i);
   }
-  const LinkSummary link = LinkRows(store_, scope, to_link, linkage_, {ctx.user.id, ctx.user.username});
+  tell("已读取 " + std::to_string(rows.size()) + " 行，正在与儿童底册比对 " + std::to_string(to_link.size()) + " 行");
+  LinkSummary link;
+  std::vector<RecordLink> proposed = ProposeLinks(store_, scope, to_link, linkage_, link);
+  std::vector<RecordLink> links(rows.size());
+  for (size_t k = 0; k < proposed.size(); ++k) links[to_link_rows[k]] = std::move(proposed[k]);
+
+  tell("正在写入数据库（批次、" + std::to_string(rows.size()) + " 行及比对结果，一个事务）");
+  const auto write_started = std::chrono::steady_clock::now();
+  store_.departments().InsertBatch(batch, rows, links, {ctx.user.id, ctx.user.username});
+  // The summary counts what was stored: a row another import stored meanwhile is a duplicate.
+  link.records = link.linked = link.review = link.unmatched = link.exact_id = 0;
+  json rejected = json::array();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SourceRecord& r = rows[i];
+    if (r.id == 0) continue;  // a row loaded before
+    if (r.status == "loaded") {
+      ++link.records;
+      ++(links[i].state == "linked" ? link.linked : links[i].state == "review" ? link.review : link.unmatched);
+      if (links[i].method == "exact_id") ++link.exact_id;
+    } else if (rejected.size() < 50) {
+      rejected.push_back(RecordJson(r, profiles_, PermissionsOf(ctx.user.role).see_identifiers));
+    }
+  }
+  link.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started).count();
   audit("batch:" + std::to_string(batch.id),
         batch.file_name + "：" + std::to_string(batch.rows_loaded) + " 行导入，" +
             std::to_string(batch.rows_rejected) + " 行拒绝，" + std::to_string(batch.rows_duplicate) + " 行重复",

@@ -34,10 +34,13 @@ class ImportService {
         today_(std::move(today)) {}
 
   nlohmann::json Profiles(const RequestContext& ctx) const;
-  // The whole import: read, map, store, link. Answers the batch, the first rejected rows and
-  // the link summary; a file seen before answers the earlier batch with duplicate_file.
+  // The whole import: read, map, link, then store the batch, its rows and their links in one
+  // transaction (a crash leaves no part of a batch). Answers the batch, the first rejected rows
+  // and the link summary; a file seen before answers the earlier batch with duplicate_file.
+  // `progress` hears each stage as a sentence in Chinese (the CLI prints them).
   nlohmann::json Import(const RequestContext& ctx, const std::string& profile_id,
-                        const std::string& file_name, const std::string& bytes);
+                        const std::string& file_name, const std::string& bytes,
+                        const std::function<void(const std::string&)>& progress = {});
   nlohmann::json Batches(const RequestContext& ctx);
   nlohmann::json Batch(const RequestContext& ctx, int64_t id);
   nlohmann::json Rows(const RequestContext& ctx, int64_t id, const std::string& status,

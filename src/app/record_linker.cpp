@@ -43,19 +43,19 @@ std::string RecordFieldValue(const nlohmann::json& fields, const std::string& fi
   return it->get<std::string>();
 }
 
-LinkSummary LinkRows(Store& store, const RegionScope& region_scope,
-                     const std::vector<SourceRecord>& rows, const linkage::LinkageConfig& config,
-                     const Actor& actor) {
+std::vector<RecordLink> ProposeLinks(Store& store, const RegionScope& region_scope,
+                                     const std::vector<SourceRecord>& rows,
+                                     const linkage::LinkageConfig& config, LinkSummary& summary) {
   const auto started = std::chrono::steady_clock::now();
-  LinkSummary summary;
+  summary = LinkSummary{};
   summary.records = static_cast<int64_t>(rows.size());
-  if (rows.empty()) return summary;
+  if (rows.empty()) return {};
 
   std::vector<linkage::Record> left, right;
   left.reserve(rows.size());
-  for (const SourceRecord& row : rows) {
-    const auto fields = nlohmann::json::parse(row.fields);
-    linkage::Record r{row.id, {}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto fields = nlohmann::json::parse(rows[i].fields);
+    linkage::Record r{static_cast<int64_t>(i), {}};  // position: the row may not be stored yet
     for (const auto& spec : config.fields) r.values.push_back(RecordFieldValue(fields, spec.name));
     left.push_back(std::move(r));
   }
@@ -101,8 +101,19 @@ LinkSummary LinkRows(Store& store, const RegionScope& region_scope,
     }
     links.push_back(std::move(link));
   }
-  store.departments().SaveAutoLinks(links, actor);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return links;
+}
+
+LinkSummary LinkRows(Store& store, const RegionScope& region_scope,
+                     const std::vector<SourceRecord>& rows, const linkage::LinkageConfig& config,
+                     const Actor& actor) {
+  LinkSummary summary;
+  const std::vector<RecordLink> links = ProposeLinks(store, region_scope, rows, config, summary);
+  if (links.empty()) return summary;
+  const auto started = std::chrono::steady_clock::now();
+  store.departments().SaveAutoLinks(links, actor);
+  summary.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
 

@@ -25,7 +25,15 @@ std::string ChildFieldValue(const Child& child, const std::string& field);
 // The value of a linkage field for a department row (its mapped fields).
 std::string RecordFieldValue(const nlohmann::json& fields, const std::string& field);
 
-// Links `rows` (all of one region) against the children in `region_scope`.
+// The automatic outcome for each of `rows` (all of one region) against the children in
+// `region_scope`, in the order of `rows`, without storing it: rows are told apart by position, so
+// they need not be stored yet (ids are copied from the rows). `summary` counts these rows.
+std::vector<RecordLink> ProposeLinks(Store& store, const RegionScope& region_scope,
+                                     const std::vector<SourceRecord>& rows,
+                                     const linkage::LinkageConfig& config, LinkSummary& summary);
+
+// Links stored `rows` (all of one region) against the children in `region_scope` and saves the
+// outcome.
 LinkSummary LinkRows(Store& store, const RegionScope& region_scope,
                      const std::vector<SourceRecord>& rows, const linkage::LinkageConfig& config,
                      const Actor& actor);

@@ -173,6 +173,8 @@ json ReferralService::Act(const RequestContext& ctx, int64_t id, const json& bod
 
 json ReferralService::ChildReferrals(const RequestContext& ctx, int64_t child_id) {
   Require(PermissionsOf(ctx.user.role).read_children, "查看转介");
+  // A child outside the scope is not found, as on every other child route, not an empty list.
+  if (!store_.GetChild(ScopeOf(ctx.user), child_id)) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
   json items = json::array();
   for (const Referral& r : store_.care().ChildReferrals(ScopeOf(ctx.user), child_id)) items.push_back(View(ctx, r, false));
   return items;

@@ -27,7 +27,7 @@ inline std::string BodyText(const nlohmann::json& body, const char* key, size_t 
 inline void RejectUnknownFields(const nlohmann::json& body, std::initializer_list<const char*> known) {
   if (!body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
   for (const auto& [key, value] : body.items())
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
+    if (std::none_of(known.begin(), known.end(), [&key = key](const char* k) { return key == k; }))
       throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
 }
 

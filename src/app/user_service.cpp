@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 #include "app/api_error.h"
 #include "app/auth.h"
@@ -10,13 +11,6 @@
 namespace tongan {
 
 using nlohmann::json;
-
-std::string PasswordProblem(const std::string& password) {
-  const bool letters = std::any_of(password.begin(), password.end(), [](unsigned char c) { return std::isalpha(c); });
-  const bool digits = std::any_of(password.begin(), password.end(), [](unsigned char c) { return std::isdigit(c); });
-  if (password.size() < 8 || !letters || !digits) return "密码至少8位，且须同时包含字母和数字";
-  return "";
-}
 
 json UserService::UserJson(const User& user) const {
   const RolePermissions p = PermissionsOf(user.role);
@@ -43,12 +37,18 @@ json UserService::UserJson(const User& user) const {
             {"receive_referrals", p.receive_referrals},
             {"manage_rules", p.manage_rules},
             {"record_deliveries", p.record_deliveries},
-            {"manage_supply", p.manage_supply}}},
-          {"department", user.department}};
+            {"manage_supply", p.manage_supply},
+            {"manage_security", p.manage_security},
+            {"read_audit", p.read_audit}}},
+          {"department", user.department},
+          {"must_change_password", user.must_change_password},
+          {"totp_enabled", user.totp_enabled},
+          {"locked", user.locked_until > static_cast<int64_t>(std::time(nullptr))}};
 }
 
 json UserService::List(const RequestContext& ctx) {
-  Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
+  const RolePermissions p = PermissionsOf(ctx.user.role);
+  Require(p.manage_users || p.manage_security, "管理用户");
   json out = json::array();
   for (const User& u : store_.ListUsers(ScopeOf(ctx.user))) out.push_back(UserJson(u));
   return out;
@@ -83,9 +83,10 @@ json UserService::Create(const RequestContext& ctx, const json& body) {
     throw ApiError(400, "invalid_field", "所属区划不存在", "region_code");
   if (!RegionWithin(user.region_code, ScopeOf(ctx.user).root_code))
     throw ApiError(403, "forbidden", "所属区划不在您的管辖范围内", "region_code");
-  if (const std::string problem = PasswordProblem(text("password")); !problem.empty())
+  if (const std::string problem = PasswordProblem(text("password"), user.username); !problem.empty())
     throw ApiError(400, "weak_password", problem, "password");
   user.password_hash = HashPassword(text("password"));
+  user.must_change_password = true;  // the administrator knows it: the user chooses their own
   try {
     user.id = store_.CreateUser(user);
   } catch (const StoreConflict&) {
@@ -97,11 +98,47 @@ json UserService::Create(const RequestContext& ctx, const json& body) {
 }
 
 json UserService::SetDisabled(const RequestContext& ctx, int64_t user_id, bool disabled) {
-  Require(PermissionsOf(ctx.user.role).manage_users, "管理用户");
+  const RolePermissions p = PermissionsOf(ctx.user.role);
+  Require(p.manage_users || p.manage_security, "停用或启用账号");
   if (user_id == ctx.user.id) throw ApiError(400, "invalid_field", "不能停用自己的账号");
   if (!store_.SetUserDisabled(ScopeOf(ctx.user), user_id, disabled))
     throw ApiError(404, "not_found", "未找到该用户，或不在您的管辖范围内");
   audit_.Record({"", ctx.user.id, ctx.user.username, disabled ? "user.disable" : "user.enable",
+                 "user:" + std::to_string(user_id), "", "ok", ctx.remote});
+  return {{"ok", true}};
+}
+
+json UserService::Unlock(const RequestContext& ctx, int64_t user_id) {
+  Require(PermissionsOf(ctx.user.role).manage_security, "解锁账号");
+  if (!store_.UnlockUser(ScopeOf(ctx.user), user_id))
+    throw ApiError(404, "not_found", "未找到该用户，或不在您的管辖范围内");
+  audit_.Record({"", ctx.user.id, ctx.user.username, "user.unlock", "user:" + std::to_string(user_id),
+                 "", "ok", ctx.remote});
+  return {{"ok", true}};
+}
+
+json UserService::ResetPassword(const RequestContext& ctx, int64_t user_id, const json& body) {
+  Require(PermissionsOf(ctx.user.role).manage_security, "重置密码");
+  if (user_id == ctx.user.id) throw ApiError(400, "invalid_field", "请在“账号安全”中修改自己的密码");
+  const auto user = store_.FindUserById(user_id);
+  if (!user || !RegionWithin(user->region_code, ScopeOf(ctx.user).root_code))
+    throw ApiError(404, "not_found", "未找到该用户，或不在您的管辖范围内");
+  const json& password = body.is_object() && body.contains("password") ? body["password"] : json();
+  if (!password.is_string()) throw ApiError(400, "missing_field", "请输入新的初始密码", "password");
+  if (const std::string problem = PasswordProblem(password, user->username); !problem.empty())
+    throw ApiError(400, "weak_password", problem, "password");
+  // The user must choose their own at the next login; their open sessions end now.
+  store_.SetPassword(user_id, HashPassword(password), true, "");
+  audit_.Record({"", ctx.user.id, ctx.user.username, "user.reset_password",
+                 "user:" + std::to_string(user_id), "", "ok", ctx.remote});
+  return {{"ok", true}};
+}
+
+json UserService::ResetTotp(const RequestContext& ctx, int64_t user_id) {
+  Require(PermissionsOf(ctx.user.role).manage_security, "重置动态验证码");
+  if (!store_.SetTotp(ScopeOf(ctx.user), user_id, "", false))
+    throw ApiError(404, "not_found", "未找到该用户，或不在您的管辖范围内");
+  audit_.Record({"", ctx.user.id, ctx.user.username, "user.reset_totp",
                  "user:" + std::to_string(user_id), "", "ok", ctx.remote});
   return {{"ok", true}};
 }

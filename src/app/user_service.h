@@ -1,4 +1,6 @@
-// User administration for the manage_users permission, within the administrator's own subtree.
+// Account administration within the administrator's own subtree: the system administrator
+// creates accounts (manage_users), the security administrator unlocks and resets them
+// (manage_security).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,11 @@ class UserService {
   // Body: {"username","display_name","role","region_code","password"}. 201 with the user.
   nlohmann::json Create(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json SetDisabled(const RequestContext& ctx, int64_t user_id, bool disabled);
+  // The security administrator's (安全管理员) work on accounts in their subtree.
+  nlohmann::json Unlock(const RequestContext& ctx, int64_t user_id);
+  // Body {"password"}: a new initial password the user must change at the next login.
+  nlohmann::json ResetPassword(const RequestContext& ctx, int64_t user_id, const nlohmann::json& body);
+  nlohmann::json ResetTotp(const RequestContext& ctx, int64_t user_id);
 
   // Account JSON as /api/me and /api/login show it.
   nlohmann::json UserJson(const User& user) const;
@@ -28,9 +35,5 @@ class UserService {
   AuditLog& audit_;
   const RegionTree& regions_;
 };
-
-// Minimum password rule: at least 8 characters with letters and digits. Returns the reason in
-// Chinese when the password is refused, empty when it is accepted.
-std::string PasswordProblem(const std::string& password);
 
 }  // namespace tongan

@@ -113,7 +113,7 @@ json AssessmentForm::ToJson() const {
 AssessmentResult Score(const AssessmentForm& form, const std::map<std::string, int>& answers) {
   for (const auto& [id, index] : answers) {
     const bool known = std::any_of(form.items.begin(), form.items.end(),
-                                   [&](const AssessmentItem& item) { return item.id == id; });
+                                   [&id = id](const AssessmentItem& item) { return item.id == id; });
     if (!known) throw std::invalid_argument("评估表中没有题目 " + id);
   }
   AssessmentResult result;

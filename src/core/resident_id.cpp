@@ -30,11 +30,26 @@ std::vector<std::string_view> SplitUtf8(std::string_view text) {
   while (i < text.size()) {
     const unsigned char lead = static_cast<unsigned char>(text[i]);
     size_t length = 1;
-    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-    else if (lead >= 0xE0 && lead <= 0xEF) length = 3;
-    else if (lead >= 0xF0 && lead <= 0xF4) length = 4;
+    // Allowed range of the second byte: overlong forms, surrogates and values past U+10FFFF are
+    // not characters, and echoing them would put broken UTF-8 into messages.
+    unsigned char second_low = 0x80, second_high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) second_low = 0xA0;
+      if (lead == 0xED) second_high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) second_low = 0x90;
+      if (lead == 0xF4) second_high = 0x8F;
+    }
     bool well_formed = i + length <= text.size();
-    for (size_t k = 1; well_formed && k < length; ++k)
+    if (well_formed && length > 1) {
+      const unsigned char second = static_cast<unsigned char>(text[i + 1]);
+      well_formed = second >= second_low && second <= second_high;
+    }
+    for (size_t k = 2; well_formed && k < length; ++k)
       well_formed = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
     if (!well_formed) length = 1;
     chars.push_back(text.substr(i, length));

@@ -16,7 +16,9 @@ enum class Role {
   kProvinceCivilAffairs,// 省级民政
   kDepartmentLiaison,   // 部门联络员 (教育 公安 卫健 …)
   kSocialWorker,        // 社工/志愿者, assigned cases only
-  kAdmin,               // 系统管理员
+  kAdmin,               // 系统管理员: accounts and rules (三员 separation: no security or audit work)
+  kSecurityAdmin,       // 安全管理员: unlocks accounts, resets second factors, enables/disables
+  kAuditAdmin,          // 审计管理员: reads and verifies the audit log, nothing else
 };
 
 std::string_view RoleCode(Role role);    // "child_director", …
@@ -39,6 +41,8 @@ struct RolePermissions {
   bool manage_rules = false;      // edit warning rules and the service catalogue
   bool record_deliveries = false; // record services delivered (a liaison: their department's items only)
   bool manage_supply = false;     // providers, activities with sign-up and attendance, pairings
+  bool manage_security = false;   // unlock accounts, reset second factors, enable/disable accounts
+  bool read_audit = false;        // search and verify the audit log
 };
 RolePermissions PermissionsOf(Role role);
 

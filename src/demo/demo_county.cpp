@@ -29,7 +29,10 @@ const DemoAccount kAccounts[] = {
     {"shegong1", Role::kSocialWorker, "410402", "社工 陈静"},
     // The neighbouring county, to receive a child's file that moves there.
     {"weidong_minzheng", Role::kCountyCivilAffairs, kNeighbourCounty, "卫东区民政局"},
+    // The three administrators (三员), each with only their own powers.
     {"admin", Role::kAdmin, "410402", "系统管理员"},
+    {"anquan", Role::kSecurityAdmin, "410402", "安全管理员"},
+    {"shenji", Role::kAuditAdmin, "410402", "审计管理员"},
 };
 
 // Registration dates spread over the last three years, never before birth or arrival, so the
@@ -88,6 +91,7 @@ std::vector<DemoUser> LoadDemoCounty(Deployment& d, int64_t children, uint64_t s
       user.region_code = a.region;
       user.password_hash = HashPassword(kDemoPassword);
       user.department = a.department;
+      user.demo_account = true;
       d.store->CreateUser(user);
     }
     users.push_back({a.username, std::string(RoleNameZh(a.role)), d.regions.FullName(a.region)});
@@ -108,6 +112,7 @@ std::vector<DemoUser> LoadDemoCounty(Deployment& d, int64_t children, uint64_t s
       user.role = Role::kChildDirector;
       user.region_code = village->code;
       user.password_hash = hash;
+      user.demo_account = true;
       d.store->CreateUser(user);
     }
   return users;

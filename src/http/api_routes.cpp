@@ -51,70 +51,41 @@ ChildSearchParams SearchParams(const ApiRequest& req) {
 
 }  // namespace
 
-void AddApiRoutes(Router& router, AuthService& auth, ChildService& children, UserService& users) {
-
-  router.Add({"POST", "/api/login", false, [&auth, &users](ApiRequest& req) {
-                const json& body = RequireObject(req);
-                for (const auto& [key, value] : body.items())
-                  if (key != "username" && key != "password")
-                    throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
-                if (!body.contains("username") || !body["username"].is_string() ||
-                    !body.contains("password") || !body["password"].is_string())
-                  throw ApiError(400, "missing_field", "请输入用户名和密码");
-                const LoginResult result = auth.Login(body["username"], body["password"], req.remote);
-                return ApiResponse{200,
-                                   {{"token", result.token},
-                                    {"expires_at", result.expires_at},
-                                    {"user", users.UserJson(result.user)}}};
-              }});
-  router.Add({"POST", "/api/logout", true, [&auth](ApiRequest& req) {
-                auth.Logout(req.bearer_token, req.ctx->user, req.remote);
-                return ApiResponse{200, {{"ok", true}}};
-              }});
-  router.Add({"GET", "/api/me", true, [&users](ApiRequest& req) {
-                return ApiResponse{200, users.UserJson(req.ctx->user)};
-              }});
-  router.Add({"GET", "/api/users", true, [&users](ApiRequest& req) {
-                return ApiResponse{200, users.List(*req.ctx)};
-              }});
-  router.Add({"POST", "/api/users", true, [&users](ApiRequest& req) {
-                return ApiResponse{201, users.Create(*req.ctx, RequireObject(req))};
-              }});
-  router.Add({"POST", "/api/users/{id}/disable", true, [&users](ApiRequest& req) {
-                return ApiResponse{200, users.SetDisabled(*req.ctx, IntParam(req.params, "id", 0), true)};
-              }});
-  router.Add({"POST", "/api/users/{id}/enable", true, [&users](ApiRequest& req) {
-                return ApiResponse{200, users.SetDisabled(*req.ctx, IntParam(req.params, "id", 0), false)};
-              }});
+void AddApiRoutes(Router& router, ChildService& children) {
+  // Reference data for every signed-in user: the public region tree (no villages) and code lists.
   router.Add({"GET", "/api/places", true, [&children](ApiRequest&) {
                 return ApiResponse{200, children.Place("")};
-              }});
+              }}).AnyUser();
   router.Add({"GET", "/api/places/{code}", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Place(req.params["code"])};
-              }});
-  router.Add({"GET", "/api/meta", true, [](ApiRequest&) { return ApiResponse{200, MetaJson()}; }});
+              }}).AnyUser();
+  router.Add({"GET", "/api/meta", true, [](ApiRequest&) { return ApiResponse{200, MetaJson()}; }}).AnyUser();
+  // Any user, within their own subtree: the service refuses a region outside it.
   router.Add({"GET", "/api/regions/{code}", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Region(*req.ctx, req.params["code"])};
-              }});
+              }}).AnyUser();
   router.Add({"GET", "/api/children", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Search(*req.ctx, SearchParams(req))};
-              }});
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"GET", "/api/children/export", true, [&children](ApiRequest& req) {
-                return ApiResponse{200, children.Export(*req.ctx, SearchParams(req))};
-              }});
+                ChildSearchParams params = SearchParams(req);
+                params.reason = TextParam(req.query, "reason");
+                return ApiResponse{200, children.Export(*req.ctx, params)};
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"POST", "/api/children", true, [&children](ApiRequest& req) {
                 return ApiResponse{201, children.Create(*req.ctx, RequireObject(req))};
-              }});
+              }}).Permit({&RolePermissions::create_children});
   router.Add({"GET", "/api/children/{id}", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Get(*req.ctx, IntParam(req.params, "id", 0))};
-              }});
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"PUT", "/api/children/{id}", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Update(*req.ctx, IntParam(req.params, "id", 0),
                                                         RequireObject(req))};
-              }});
+              }}).Permit({&RolePermissions::update_children});
   router.Add({"GET", "/api/children/{id}/history", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.History(*req.ctx, IntParam(req.params, "id", 0))};
-              }});
+              }}).Permit({&RolePermissions::read_children});
+  // Checks a typed ID number's form and check digit; reads no record.
   router.Add({"POST", "/api/id-check", true, [&children](ApiRequest& req) {
                 const json& body = RequireObject(req);
                 for (const auto& [key, value] : body.items())
@@ -123,13 +94,13 @@ void AddApiRoutes(Router& router, AuthService& auth, ChildService& children, Use
                 if (!body.contains("id_number") || !body["id_number"].is_string())
                   throw ApiError(400, "missing_field", "缺少 id_number", "id_number");
                 return ApiResponse{200, children.CheckId(body["id_number"])};
-              }});
+              }}).AnyUser();
   router.Add({"GET", "/api/stats/summary", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Summary(*req.ctx, TextParam(req.query, "region"))};
-              }});
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"GET", "/api/stats/trend", true, [&children](ApiRequest& req) {
                 return ApiResponse{200, children.Trend(*req.ctx, TextParam(req.query, "region"))};
-              }});
+              }}).Permit({&RolePermissions::read_children});
 }
 
 }  // namespace tongan

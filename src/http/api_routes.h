@@ -1,14 +1,12 @@
 #pragma once
 
-#include "app/auth.h"
 #include "app/child_service.h"
-#include "app/user_service.h"
 #include "http/router.h"
 
 namespace tongan {
 
-// Registers every /api route. Handlers only translate HTTP to the services' use cases; scoping,
-// masking and audit live in the services.
-void AddApiRoutes(Router& router, AuthService& auth, ChildService& children, UserService& users);
+// Registers the registry's /api routes (children, places, regions, summary). Handlers only
+// translate HTTP to the services' use cases; scoping, masking and audit live in the services.
+void AddApiRoutes(Router& router, ChildService& children);
 
 }  // namespace tongan

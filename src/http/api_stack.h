@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/audit_log.h"
+#include "app/audit_service.h"
 #include "app/care_service.h"
 #include "app/entitlement_service.h"
 #include "app/supply_service.h"
@@ -18,6 +19,7 @@
 #include "app/findings_service.h"
 #include "app/import_service.h"
 #include "app/link_service.h"
+#include "http/account_routes.h"
 #include "http/api_routes.h"
 #include "http/care_routes.h"
 #include "http/department_routes.h"
@@ -30,7 +32,8 @@ namespace tongan {
 struct ApiStack {
   explicit ApiStack(Deployment& d)
       : audit(*d.store),
-        auth(*d.store, audit),
+        auth(*d.store, audit, AuthPolicy{.allow_demo_accounts = d.demo_mode}),
+        audit_search(*d.store, audit),
         children(*d.store, audit, d.regions, d.config),
         users(*d.store, audit, d.regions),
         profiles(d.import_profiles),
@@ -53,7 +56,8 @@ struct ApiStack {
     children.OnChange([this](int64_t id) { care.Recompute(id); });
     links.OnChildChanged([this](int64_t id) { care.Recompute(id); });
     imports.OnLinked([this](const std::string& region) { care.RecomputeLater(region); });
-    AddApiRoutes(router, auth, children, users);
+    AddAccountRoutes(router, auth, users, audit_search);
+    AddApiRoutes(router, children);
     AddDepartmentRoutes(router, imports, links, findings);
     AddCareRoutes(router, care, cases, referrals, transfers);
     AddServiceRoutes(router, entitlements, supply);
@@ -69,6 +73,7 @@ struct ApiStack {
 
   AuditLog audit;
   AuthService auth;
+  AuditService audit_search;
   ChildService children;
   UserService users;
   ProfileCatalog profiles;

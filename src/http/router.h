@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/child_service.h"
+#include "core/role.h"
 
 namespace tongan {
 
@@ -40,6 +41,26 @@ struct ApiResponse {
 
 using ApiHandler = std::function<ApiResponse(ApiRequest&)>;
 
+// Who may call a route, declared beside it in the route table. The services make the real checks;
+// the authorisation matrix test holds every service to its route's declaration, and fails for a
+// signed-in route that declares nothing.
+struct Access {
+  bool declared = false;
+  bool any_user = false;                         // every signed-in user: own account, reference data
+  std::vector<bool RolePermissions::*> permits;  // a role holding any one of these
+  std::vector<Role> roles;                       // or one of these roles (services that check the role itself)
+
+  bool Allows(Role role) const {
+    if (any_user) return true;
+    const RolePermissions held = PermissionsOf(role);
+    for (bool RolePermissions::*permission : permits)
+      if (held.*permission) return true;
+    for (Role allowed : roles)
+      if (allowed == role) return true;
+    return false;
+  }
+};
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -47,11 +68,32 @@ struct Route {
   ApiHandler handler;
   bool raw_body = false;  // the body is a file (not JSON): handed over as raw_body
   size_t max_body = 0;    // 0: the server's default request body limit
+  // Open to a user who must first change the password an administrator set (their own account).
+  bool before_password_change = false;
+  Access access;  // set with Permit / PermitRoles / AnyUser where the route is added
+
+  // router.Add({...}).Permit({&RolePermissions::read_children}): any one of these permissions.
+  Route& Permit(std::initializer_list<bool RolePermissions::*> permissions) {
+    access.declared = true;
+    access.permits.insert(access.permits.end(), permissions);
+    return *this;
+  }
+  Route& PermitRoles(std::initializer_list<Role> roles) {
+    access.declared = true;
+    access.roles.insert(access.roles.end(), roles);
+    return *this;
+  }
+  Route& AnyUser() {
+    access.declared = true;
+    access.any_user = true;
+    return *this;
+  }
 };
 
 class Router {
  public:
-  void Add(Route route) { routes_.push_back(std::move(route)); }
+  // The added route, for declaring its access; valid until the next Add.
+  Route& Add(Route route) { return routes_.emplace_back(std::move(route)); }
   // Finds the route for method and path, filling params; sets *path_known when some route
   // matches the path with another method.
   const Route* Match(const std::string& method, const std::string& path,

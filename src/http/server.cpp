@@ -254,6 +254,8 @@ ApiResponse HttpServer::Impl::HandleApi(const http::request<http::string_body>& 
   if (route->needs_login) {
     auto user = auth.Authenticate(api.bearer_token);
     if (!user) return {401, ErrorBody("unauthenticated", "未登录或登录已过期，请重新登录")};
+    if (user->must_change_password && !route->before_password_change)
+      return {403, ErrorBody("password_change_required", "请先修改初始密码")};
     api.ctx = RequestContext{std::move(*user), remote};
   }
   if (route->raw_body) {

@@ -178,7 +178,7 @@ std::vector<Column> CopyColumns(Connection& source, Connection& target, const st
   for (const auto& [name, type] : DeclaredColumns(source, table)) {
     const Kind kind = KindOf(table, name, type);
     auto on_target = std::find_if(target_declared.begin(), target_declared.end(),
-                                  [&](const auto& c) { return c.first == name; });
+                                  [&name = name](const auto& c) { return c.first == name; });
     if (on_target == target_declared.end())
       throw std::runtime_error("目标库的表 " + table + " 没有列 " + name + "，两边结构不一致");
     if (KindOf(table, name, on_target->second) != kind)

@@ -111,9 +111,18 @@ class DepartmentStore {
   virtual std::optional<ImportBatch> FindBatchByFile(const std::string& profile_id,
                                                      const std::string& region_code,
                                                      const std::string& file_sha256) = 0;
-  // Stores the batch and its rows in one transaction. A loaded row already stored for the same
-  // profile and region is skipped and counted in rows_duplicate (its id stays 0). Sets ids.
-  virtual void InsertBatch(ImportBatch& batch, std::vector<SourceRecord>& rows) = 0;
+  // For each content hash, whether a loaded row with that content is stored for the profile and
+  // region (rows are append-only, so a true answer stays true).
+  virtual std::vector<bool> LoadedBefore(const std::string& profile_id, const std::string& region_code,
+                                         const std::vector<std::string>& row_sha256s) = 0;
+  // Stores the batch, its rows and the automatic links of its newly stored loaded rows (one event
+  // each) in one transaction, so that a crash leaves either no trace of the batch or all of it. A
+  // loaded row already stored for the same profile and region is skipped and counted in
+  // rows_duplicate (its id stays 0). `links[i]` is rows[i]'s proposed link (ids filled in here;
+  // ignored for rejected and duplicate rows); a new loaded row without one is a logic error and
+  // stores nothing. Sets ids.
+  virtual void InsertBatch(ImportBatch& batch, std::vector<SourceRecord>& rows,
+                           std::vector<RecordLink>& links, const Actor& actor) = 0;
   virtual std::optional<ImportBatch> GetBatch(const RegionScope& scope, int64_t id) = 0;
   virtual std::vector<ImportBatch> ListBatches(const RegionScope& scope, int64_t limit) = 0;
   // Rows of a batch by line; status "" = all.

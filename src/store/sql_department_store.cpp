@@ -1,5 +1,8 @@
 // SQLite implementation of DepartmentStore, on the registry store's writer and readers.
+#include <algorithm>
 #include <mutex>
+#include <stdexcept>
+#include <unordered_set>
 
 #include "core/region.h"
 #include "store/department_store.h"
@@ -89,6 +92,10 @@ RecordLink LinkFromRow(const Statement& s, int at = 0) {
   return l;
 }
 
+const char* AutoLinkEvent(const std::string& state) {
+  return state == "linked" ? "auto_link" : state == "review" ? "auto_review" : "auto_new";
+}
+
 class SqlDepartmentStore final : public DepartmentStore {
  public:
   explicit SqlDepartmentStore(Handles& h) : h_(h) {}
@@ -105,7 +112,33 @@ class SqlDepartmentStore final : public DepartmentStore {
     return BatchFromRow(s);
   }
 
-  void InsertBatch(ImportBatch& batch, std::vector<SourceRecord>& rows) override {
+  std::vector<bool> LoadedBefore(const std::string& profile_id, const std::string& region_code,
+                                 const std::vector<std::string>& row_sha256s) override {
+    // Hashes in groups, so a large file costs a few hundred queries (round trips on PostgreSQL)
+    // rather than one per row; served by the unique index source_records_row.
+    constexpr size_t kHashesPerQuery = 500;
+    std::unordered_set<std::string> stored;
+    auto reader = h_.readers->Acquire();
+    for (size_t start = 0; start < row_sha256s.size(); start += kHashesPerQuery) {
+      const size_t n = std::min(kHashesPerQuery, row_sha256s.size() - start);
+      std::string placeholders;
+      for (size_t i = 0; i < n; ++i) placeholders += i ? ", ?" : "?";
+      auto s = reader->Prepare("SELECT row_sha256 FROM source_records WHERE profile_id = ? AND "
+                               "region_code = ? AND status = 'loaded' AND row_sha256 IN (" +
+                               placeholders + ")");
+      s.Bind(1, profile_id).Bind(2, region_code);
+      for (size_t i = 0; i < n; ++i) s.Bind(static_cast<int>(i + 3), row_sha256s[start + i]);
+      while (s.Step()) stored.insert(s.Text(0));
+    }
+    std::vector<bool> out;
+    out.reserve(row_sha256s.size());
+    for (const std::string& sha : row_sha256s) out.push_back(stored.count(sha) > 0);
+    return out;
+  }
+
+  void InsertBatch(ImportBatch& batch, std::vector<SourceRecord>& rows, std::vector<RecordLink>& links,
+                   const Actor& actor) override {
+    if (links.size() != rows.size()) throw std::logic_error("InsertBatch: one proposed link per row");
     std::lock_guard lock(h_.write_mutex);
     Transaction tx(h_.writer);
     batch.created_at = NowUtcIso();
@@ -135,7 +168,8 @@ class SqlDepartmentStore final : public DepartmentStore {
         .Bind(15, batch.created_by_name)
         .Run();
     batch.id = h_.writer.LastInsertId();
-    for (SourceRecord& r : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      SourceRecord& r = rows[i];
       r.batch_id = batch.id;
       r.region_code = batch.region_code;
       r.profile_id = batch.profile_id;
@@ -175,6 +209,13 @@ class SqlDepartmentStore final : public DepartmentStore {
           .Run();
       r.id = h_.writer.LastInsertId();
       ++(r.status == "loaded" ? batch.rows_loaded : batch.rows_rejected);
+      if (r.status != "loaded") continue;
+      RecordLink& link = links[i];
+      if (link.state.empty()) throw std::logic_error("InsertBatch: a new loaded row without a proposed link");
+      link.source_record_id = r.id;
+      link.batch_id = batch.id;
+      WriteLink(link, batch.created_at, false);
+      WriteEvent(link, AutoLinkEvent(link.state), "", actor, batch.created_at);
     }
     h_.writer
         .Prepare("UPDATE import_batches SET rows_loaded = ?, rows_rejected = ?, rows_duplicate = ? "
@@ -263,10 +304,7 @@ class SqlDepartmentStore final : public DepartmentStore {
           continue;
       }
       WriteLink(l, now, false);
-      const std::string event = l.state == "linked" ? "auto_link"
-                                : l.state == "review" ? "auto_review"
-                                                      : "auto_new";
-      WriteEvent(l, event, "", actor, now);
+      WriteEvent(l, AutoLinkEvent(l.state), "", actor, now);
     }
     tx.Commit();
   }

@@ -11,11 +11,18 @@
 #include "core/child_json.h"
 #include "store/migrations.h"
 #include "store/sql_db.h"
+#include "store/audit_chain.h"
 #include "store/sha256.h"
 #include "store/sql_internal.h"
 #include "store/store.h"
 
 namespace tongan {
+// The users columns UserFromRow reads, in its order (FindSession prefixes them with "u.").
+#define kUserColumns                                                                             \
+  "id, username, display_name, role, region_code, password_hash, disabled, department, "        \
+  "failed_logins, locked_until, must_change_password, totp_secret, totp_enabled, totp_last_step, " \
+  "demo_account"
+
 namespace {
 
 using sql::Connection;
@@ -165,7 +172,8 @@ class SqlStore final : public Store {
     try {
       writer_
           .Prepare("INSERT INTO users (username, display_name, role, region_code, password_hash, "
-                   "disabled, created_at, department) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                   "disabled, created_at, department, must_change_password, demo_account, "
+                   "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(1, user.username)
           .Bind(2, user.display_name)
           .Bind(3, RoleCode(user.role))
@@ -174,6 +182,9 @@ class SqlStore final : public Store {
           .Bind(6, int64_t{user.disabled})
           .Bind(7, NowUtcIso())
           .Bind(8, user.department)
+          .Bind(9, int64_t{user.must_change_password})
+          .Bind(10, int64_t{user.demo_account})
+          .Bind(11, NowUtcIso())
           .Run();
     } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
@@ -186,7 +197,7 @@ class SqlStore final : public Store {
   std::vector<User> ListUsers(const RegionScope& scope) override {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
-        "SELECT id, username, display_name, role, region_code, password_hash, disabled, department "
+        "SELECT " kUserColumns " "
         "FROM users "
         "WHERE region_code >= ? AND region_code < ? ORDER BY region_code, username");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
@@ -213,10 +224,11 @@ class SqlStore final : public Store {
   void CreateSession(const std::string& token_hash, const SessionRecord& session) override {
     std::lock_guard lock(write_mutex_);
     writer_.Prepare("DELETE FROM sessions WHERE expires_at < ?").Bind(1, int64_t(std::time(nullptr))).Run();
-    writer_.Prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+    writer_.Prepare("INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)")
         .Bind(1, token_hash)
         .Bind(2, session.user_id)
         .Bind(3, session.expires_at)
+        .Bind(4, session.created_at)
         .Run();
   }
 
@@ -224,12 +236,13 @@ class SqlStore final : public Store {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
         "SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.password_hash, "
-        "u.disabled, u.department, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
-        "WHERE s.token_hash = ?");
+        "u.disabled, u.department, u.failed_logins, u.locked_until, u.must_change_password, "
+        "u.totp_secret, u.totp_enabled, u.totp_last_step, u.demo_account, s.expires_at, "
+        "s.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
     s.Bind(1, token_hash);
     if (!s.Step()) return std::nullopt;
     User user = UserFromRow(s);
-    return std::pair{SessionRecord{user.id, s.Int(8)}, std::move(user)};
+    return std::pair{SessionRecord{user.id, s.Int(15), s.Int(16)}, std::move(user)};
   }
 
   void TouchSession(const std::string& token_hash, int64_t expires_at) override {
@@ -243,6 +256,85 @@ class SqlStore final : public Store {
   void DeleteSession(const std::string& token_hash) override {
     std::lock_guard lock(write_mutex_);
     writer_.Prepare("DELETE FROM sessions WHERE token_hash = ?").Bind(1, token_hash).Run();
+  }
+
+  int64_t RecordLoginFailure(int64_t user_id, int64_t max_failures, int64_t lock_until) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.Prepare("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?").Bind(1, user_id).Run();
+    int64_t failures = 0;
+    {
+      auto s = writer_.Prepare("SELECT failed_logins FROM users WHERE id = ?");
+      s.Bind(1, user_id);
+      if (s.Step()) failures = s.Int(0);
+    }
+    if (failures >= max_failures) {
+      // The lock starts a new count: the next failure after it ends counts from one.
+      writer_.Prepare("UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?")
+          .Bind(1, lock_until)
+          .Bind(2, user_id)
+          .Run();
+      writer_.Prepare("DELETE FROM sessions WHERE user_id = ?").Bind(1, user_id).Run();
+    }
+    tx.Commit();
+    return failures;
+  }
+
+  void RecordLoginSuccess(int64_t user_id, int64_t totp_step) override {
+    std::lock_guard lock(write_mutex_);
+    writer_
+        .Prepare("UPDATE users SET failed_logins = 0, totp_last_step = "
+                 "CASE WHEN ? > 0 THEN ? ELSE totp_last_step END WHERE id = ?")
+        .Bind(1, totp_step)
+        .Bind(2, totp_step)
+        .Bind(3, user_id)
+        .Run();
+  }
+
+  bool UnlockUser(const RegionScope& scope, int64_t user_id) override {
+    std::lock_guard lock(write_mutex_);
+    writer_
+        .Prepare("UPDATE users SET locked_until = 0, failed_logins = 0 "
+                 "WHERE id = ? AND region_code >= ? AND region_code < ?")
+        .Bind(1, user_id)
+        .Bind(2, scope.root_code)
+        .Bind(3, PrefixUpperBound(scope.root_code))
+        .Run();
+    return writer_.Changes() > 0;
+  }
+
+  void SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                   const std::string& keep_session) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_
+        .Prepare("UPDATE users SET password_hash = ?, must_change_password = ?, "
+                 "password_changed_at = ?, failed_logins = 0, locked_until = 0 WHERE id = ?")
+        .Bind(1, password_hash)
+        .Bind(2, int64_t{must_change})
+        .Bind(3, NowUtcIso())
+        .Bind(4, user_id)
+        .Run();
+    writer_.Prepare("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+        .Bind(1, user_id)
+        .Bind(2, keep_session)
+        .Run();
+    tx.Commit();
+  }
+
+  bool SetTotp(const RegionScope& scope, int64_t user_id, const std::string& secret,
+               bool enabled) override {
+    std::lock_guard lock(write_mutex_);
+    writer_
+        .Prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 "
+                 "WHERE id = ? AND region_code >= ? AND region_code < ?")
+        .Bind(1, secret)
+        .Bind(2, int64_t{enabled})
+        .Bind(3, user_id)
+        .Bind(4, scope.root_code)
+        .Bind(5, PrefixUpperBound(scope.root_code))
+        .Run();
+    return writer_.Changes() > 0;
   }
 
   void UpsertVillage(const std::string& code, const std::string& name) override {
@@ -496,34 +588,104 @@ class SqlStore final : public Store {
     if (events.empty()) return;
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
+    // Another process (a CLI import beside the server) may append too: the chain's head is read
+    // inside the write transaction, which SQLite's BEGIN IMMEDIATE and this lock serialise.
+    if (writer_.backend() == sql::Backend::kPostgres)
+      writer_.Exec("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
+    int64_t last_id = 0;
+    std::string last_hash;
+    {
+      auto head = writer_.Prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+      if (head.Step()) last_id = head.Int(0), last_hash = head.Text(1);
+    }
     const std::string now = NowUtcIso();
-    for (const AuditEvent& e : events) {
+    for (AuditEvent e : events) {
+      if (e.at.empty()) e.at = now;
+      const int64_t id = ++last_id;
+      last_hash = AuditChainHash(last_hash, id, e);
       writer_
-          .Prepare("INSERT INTO audit_log (at, user_id, username, action, target, detail, result, "
-                   "remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-          .Bind(1, e.at.empty() ? now : e.at)
-          .Bind(2, e.user_id)
-          .Bind(3, e.username)
-          .Bind(4, e.action)
-          .Bind(5, e.target)
-          .Bind(6, e.detail)
-          .Bind(7, e.result)
-          .Bind(8, e.remote)
+          .Prepare("INSERT INTO audit_log (id, at, user_id, username, action, target, detail, "
+                   "result, remote, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .Bind(1, id)
+          .Bind(2, e.at)
+          .Bind(3, e.user_id)
+          .Bind(4, e.username)
+          .Bind(5, e.action)
+          .Bind(6, e.target)
+          .Bind(7, e.detail)
+          .Bind(8, e.result)
+          .Bind(9, e.remote)
+          .Bind(10, last_hash)
           .Run();
     }
     tx.Commit();
   }
 
+  std::vector<AuditEvent> SearchAudit(const AuditQuery& q) override {
+    auto reader = readers_->Acquire();
+    const bool action_prefix = !q.action.empty() && q.action.back() == '.';
+    auto s = reader->Prepare(
+        std::string("SELECT ") + kAuditColumns +
+        " FROM audit_log WHERE (? = 0 OR id < ?) AND (? = '' OR username = ?) "
+        "AND (? = '' OR target = ?) AND (? = '' OR result = ?) AND (? = '' OR at >= ?) "
+        "AND (? = '' OR at < ?) AND " +
+        (action_prefix ? "action >= ? AND action < ?" : "(? = '' OR action = ?)") +
+        " ORDER BY id DESC LIMIT ?");
+    // The dates are China's (UTC+8) and the stored times UTC: China's day D runs from
+    // (D-1)T16:00:00Z to DT16:00:00Z.
+    const auto china_day_start = [](const std::string& day) {
+      return FormatIsoDate(Date(std::chrono::sys_days(*ParseIsoDate(day)) - std::chrono::days(1))) +
+             "T16:00:00Z";
+    };
+    const std::string from = q.from.empty() ? "" : china_day_start(q.from);
+    const std::string to_exclusive = q.to.empty() ? "" : q.to + "T16:00:00Z";
+    s.Bind(1, q.before_id).Bind(2, q.before_id);
+    s.Bind(3, q.username).Bind(4, q.username);
+    s.Bind(5, q.target).Bind(6, q.target);
+    s.Bind(7, q.result).Bind(8, q.result);
+    s.Bind(9, from).Bind(10, from);
+    s.Bind(11, q.to).Bind(12, to_exclusive);
+    if (action_prefix) s.Bind(13, q.action).Bind(14, PrefixUpperBound(q.action));
+    else s.Bind(13, q.action).Bind(14, q.action);
+    s.Bind(15, q.limit);
+    std::vector<AuditEvent> out;
+    while (s.Step()) out.push_back(AuditFromRow(s));
+    return out;
+  }
+
+  AuditChainCheck VerifyAuditChain() override {
+    auto reader = readers_->Acquire();
+    auto s = reader->Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY id");
+    AuditChainCheck check;
+    std::string previous;
+    while (s.Step()) {
+      const AuditEvent e = AuditFromRow(s);
+      if (e.hash.empty() && check.rows == 0) {  // written before the chain existed
+        ++check.legacy_rows;
+        continue;
+      }
+      ++check.rows;
+      if (e.hash != AuditChainHash(previous, e.id, e)) {
+        check.broken_at = e.id;
+        check.problem = e.hash.empty() ? "该行缺少哈希（链中的行被替换或插入）"
+                                       : "该行内容或其前一行与哈希不符（记录被修改、删除或插入）";
+        break;
+      }
+      previous = e.hash;
+      check.head_id = e.id;
+      check.head_hash = e.hash;
+    }
+    return check;
+  }
+
   std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) override {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
-        "SELECT at, user_id, username, action, target, detail, result, remote FROM audit_log "
-        "WHERE (? = '' OR target = ?) ORDER BY id DESC LIMIT ?");
+        std::string("SELECT ") + kAuditColumns +
+        " FROM audit_log WHERE (? = '' OR target = ?) ORDER BY id DESC LIMIT ?");
     s.Bind(1, target).Bind(2, target).Bind(3, limit);
     std::vector<AuditEvent> out;
-    while (s.Step())
-      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
-                     s.Text(7)});
+    while (s.Step()) out.push_back(AuditFromRow(s));
     return out;
   }
 
@@ -532,12 +694,23 @@ class SqlStore final : public Store {
   std::optional<User> FindUser(const std::string& condition, BindFn bind) {
     auto reader = readers_->Acquire();
     auto s = reader->Prepare(
-        "SELECT id, username, display_name, role, region_code, password_hash, disabled, department "
+        "SELECT " kUserColumns " "
         "FROM users "
         "WHERE " + condition);
     bind(s);
     if (!s.Step()) return std::nullopt;
     return UserFromRow(s);
+  }
+
+  static constexpr const char* kAuditColumns =
+      "id, at, user_id, username, action, target, detail, result, remote, hash";
+
+  static AuditEvent AuditFromRow(const Statement& s) {
+    AuditEvent e{s.Text(1), s.IsNull(2) ? 0 : s.Int(2), s.Text(3), s.Text(4), s.Text(5),
+                 s.Text(6), s.Text(7), s.Text(8)};
+    e.id = s.Int(0);
+    e.hash = s.Text(9);
+    return e;
   }
 
   static User UserFromRow(const Statement& s) {
@@ -551,6 +724,13 @@ class SqlStore final : public Store {
     u.password_hash = s.Text(5);
     u.disabled = s.Int(6) != 0;
     u.department = s.Text(7);
+    u.failed_logins = s.Int(8);
+    u.locked_until = s.Int(9);
+    u.must_change_password = s.Int(10) != 0;
+    u.totp_secret = s.Text(11);
+    u.totp_enabled = s.Int(12) != 0;
+    u.totp_last_step = s.Int(13);
+    u.demo_account = s.Int(14) != 0;
     return u;
   }
 

@@ -31,12 +31,19 @@ struct User {
   std::string password_hash;  // Argon2id string from libsodium
   bool disabled = false;
   std::string department;     // a department liaison's department (教育, 卫健 …), else ""
-
+  int64_t failed_logins = 0;  // consecutive failed logins
+  int64_t locked_until = 0;   // unix seconds; logins are refused before it
+  bool must_change_password = false;  // created or reset by an administrator
+  std::string totp_secret;    // base32 TOTP secret; pending until totp_enabled
+  bool totp_enabled = false;
+  int64_t totp_last_step = 0; // the last time step that logged in, so a code works once
+  bool demo_account = false;  // made by `tongan demo` with the published password
 };
 
 struct SessionRecord {
   int64_t user_id = 0;
-  int64_t expires_at = 0;  // unix seconds
+  int64_t expires_at = 0;  // unix seconds: the idle deadline
+  int64_t created_at = 0;  // unix seconds: the session ends a fixed time after it
 };
 
 // Who makes a change, for history and audit.
@@ -95,6 +102,29 @@ struct AuditEvent {
   std::string detail;
   std::string result;  // "ok", "denied", "not_found", "invalid"
   std::string remote;
+  int64_t id = 0;      // set when read back
+  std::string hash;    // the row's link in the hash chain, when read back
+};
+
+// Filters of the audit administrator's search; empty fields do not filter.
+struct AuditQuery {
+  std::string username;
+  std::string action;      // exact, or a prefix ending in '.' ("child.")
+  std::string target;
+  std::string result;
+  std::string from, to;    // "YYYY-MM-DD" in China (UTC+8), inclusive; validated by the caller
+  int64_t before_id = 0;   // for the next page: rows older than this id
+  int64_t limit = 50;
+};
+
+// What `tongan audit verify` finds walking the chain in id order.
+struct AuditChainCheck {
+  int64_t rows = 0;            // rows in the chain
+  int64_t legacy_rows = 0;     // rows written before the chain existed (no hash)
+  int64_t broken_at = 0;       // id of the first row whose hash does not follow; 0 = intact
+  std::string problem;         // why, in Chinese
+  std::string head_hash;       // the last row's hash: record it elsewhere to detect truncation
+  int64_t head_id = 0;
 };
 
 // Thrown by stores for expected conflicts; anything else is a bug or an I/O failure.
@@ -145,6 +175,19 @@ class Store {
   virtual std::optional<std::pair<SessionRecord, User>> FindSession(const std::string& token_hash) = 0;
   virtual void TouchSession(const std::string& token_hash, int64_t expires_at) = 0;
   virtual void DeleteSession(const std::string& token_hash) = 0;
+  // Counts a failed login; at `max_failures` consecutive failures the account is locked until
+  // `lock_until`. Returns the consecutive failures so far.
+  virtual int64_t RecordLoginFailure(int64_t user_id, int64_t max_failures, int64_t lock_until) = 0;
+  // Clears the failures; a positive `totp_step` is remembered as used.
+  virtual void RecordLoginSuccess(int64_t user_id, int64_t totp_step) = 0;
+  // Clears a lock and the failures; false when no such user is in scope.
+  virtual bool UnlockUser(const RegionScope& scope, int64_t user_id) = 0;
+  // Sets a new password hash and ends the user's sessions except `keep_session` (a token hash).
+  virtual void SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                           const std::string& keep_session) = 0;
+  // Sets the TOTP secret (empty: none) and whether it is required; false when not in scope.
+  virtual bool SetTotp(const RegionScope& scope, int64_t user_id, const std::string& secret,
+                       bool enabled) = 0;
 
   // Villages (12-digit codes) added by the deployment; the rest of the tree is shipped data.
   virtual void UpsertVillage(const std::string& code, const std::string& name) = 0;
@@ -192,9 +235,13 @@ class Store {
   virtual std::vector<std::pair<std::string, int64_t>> RegistrationsByMonth(
       const RegionScope& scope, const std::string& root) = 0;
 
-  // Audit log, append-only.
+  // Audit log, append-only; each row is chained to the one before by its hash, in one order
+  // across processes.
   virtual void AppendAudit(const std::vector<AuditEvent>& events) = 0;
   virtual std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) = 0;
+  // Newest first.
+  virtual std::vector<AuditEvent> SearchAudit(const AuditQuery& query) = 0;
+  virtual AuditChainCheck VerifyAuditChain() = 0;
 };
 
 // Opens and migrates the store at `location`: a PostgreSQL URI ("postgresql://…"), or the path of

@@ -209,6 +209,18 @@ TEST(ResidentId, InvalidUtf8IsReportedReadably) {
   EXPECT_EQ(check.errors[0].message_zh, "第18位含非法字符“\\xFF”");
 }
 
+// Found by fuzz/resident_id_fuzzer: an encoded surrogate (or overlong form) counted as one
+// character and was echoed into the message as is, which is not valid UTF-8.
+TEST(ResidentId, EncodedSurrogateIsThreeUnreadableBytes) {
+  const ResidentIdCheck check = CheckResidentId("\xED\xBD\x98" "410402201503021", nullptr, kToday);
+  ASSERT_EQ(check.errors.size(), 3u);
+  EXPECT_EQ(check.errors[0].message_zh, "第1位含非法字符“\\xED”");
+  EXPECT_EQ(check.errors[2].message_zh, "第3位含非法字符“\\x98”");
+  const ResidentIdCheck overlong = CheckResidentId("\xE0\x80\xB1" "41040220150302123", nullptr, kToday);
+  ASSERT_EQ(overlong.errors.size(), 1u);
+  EXPECT_EQ(overlong.errors[0].code, "id_length");  // 3 bytes + 17 digits: 20 characters
+}
+
 TEST(ResidentId, MasksIdNumbers) {
   EXPECT_EQ(MaskIdNumber("410402201503021234"), "410402********1234");
   EXPECT_EQ(MaskIdNumber("41040220150302105X"), "410402********105X");

@@ -290,6 +290,37 @@ TEST_F(ApiTest, ExportIsScopedMaskedAndAuditedAsExport) {
   EXPECT_EQ(client_->Get("/api/children/export?region=410403", token).status, 403);
 }
 
+TEST_F(ApiTest, ALargeExportNeedsAReasonThatTheAuditKeeps) {
+  std::vector<Child> many;
+  std::vector<uint32_t> basis;
+  for (int i = 0; i < ChildService::kExportReasonAbove; ++i) {
+    many.push_back(MakeChild("导出" + std::to_string(i), kVillageB, 100 + i));
+    basis.push_back(ClassBasisOf(many.back(), env_.d.config));
+  }
+  env_.d.store->InsertChildrenBulk(many, basis, {0, "test"});
+  const std::string token = Login("supervisor");
+  // The township now has kExportReasonAbove + 2 children: more than may leave unexplained.
+  const auto refused = client_->Get("/api/children/export?region=410402100", token);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(ErrorCode(refused), "export_reason_required");
+  EXPECT_EQ(refused.Json()["error"]["field"], "reason");
+  EXPECT_EQ(ErrorCode(client_->Get("/api/children/export?region=410402100&reason=ab", token)),
+            "export_reason_required") << "a reason says something";
+  const auto denied = env_.d.store->RecentAudit(1, "region:410402100");
+  ASSERT_EQ(denied.size(), 1u);
+  EXPECT_EQ(denied.front().result, "denied");
+  const auto res = client_->Get("/api/children/export?region=410402100&reason=%E5%AD%A3%E5%BA%A6%E6%A0%B8%E5%AF%B9", token);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.Json()["items"].size(), static_cast<size_t>(ChildService::kExportReasonAbove + 2));
+  const auto exported = env_.d.store->RecentAudit(1, "region:410402100");
+  ASSERT_EQ(exported.size(), 1u);
+  EXPECT_EQ(exported.front().action, "child.export");
+  EXPECT_EQ(exported.front().result, "ok");
+  EXPECT_EQ(json::parse(exported.front().detail)["reason"], "季度核对");
+  // A small list still leaves without one.
+  EXPECT_EQ(client_->Get("/api/children/export?region=410402100001", token).status, 200);
+}
+
 TEST_F(ApiTest, PlacesAreReadableEverywhereButStopAboveVillages) {
   const std::string token = Login("director_a");
   const json provinces = client_->Get("/api/places", token).Json();

@@ -61,7 +61,8 @@ class RoundsApiTest : public ::testing::Test {
     // The stack's own round service runs on today's date; these tests need to choose the date.
     rounds_ = std::make_unique<RoundService>(*env_.d.store, api_->audit, api_->children, env_.d.regions,
                                              [this] { return clock_; });
-    AddApiRoutes(router_, api_->auth, api_->children, api_->users);
+    AddAccountRoutes(router_, api_->auth, api_->users, api_->audit_search);
+    AddApiRoutes(router_, api_->children);
     AddCareRoutes(router_, api_->care, api_->cases, api_->referrals, api_->transfers);
     AddRoundRoutes(router_, *rounds_);
     ServerOptions options;

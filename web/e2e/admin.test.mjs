@@ -49,11 +49,12 @@ describe('user administration (admin, 1366×768 and 390×844)', { timeout: 18000
     await page.keyboard.press('Escape')
     await page.waitForFunction(() => document.querySelector('.new-region input')?.value === '新华区 / 焦店镇 / 张洼村')
 
-    // a weak password: the server's reason appears next to the password field
-    await dialog.locator('input[data-test="new-password"]').fill('short')
+    // a weak password (等保: 10 characters and three of upper, lower, digit, symbol): the server's
+    // reason appears next to the password field
+    await dialog.locator('input[data-test="new-password"]').fill('xinzhuren2026')
     await dialog.locator('[data-test="save-user"]').click()
     const pwItem = dialog.locator('.el-form-item', { has: page.locator('input[data-test="new-password"]') })
-    await pwItem.locator('.el-form-item__error', { hasText: '至少8位' }).waitFor()
+    await pwItem.locator('.el-form-item__error', { hasText: '10至128位' }).waitFor()
     await shot(page, 'desktop-admin-weak-password', { fullPage: false })
 
     // a username that exists: said next to the username
@@ -68,10 +69,10 @@ describe('user administration (admin, 1366×768 and 390×844)', { timeout: 18000
     await dialog.waitFor({ state: 'hidden' })
     const row = page.locator('.users-card .el-table__row', { hasText: 'xin_zhuren' })
     await row.waitFor()
-    assert.match(await row.innerText(), /新主任[\s\S]*儿童主任[\s\S]*河南省平顶山市新华区焦店镇张洼村[\s\S]*正常/)
+    assert.match(await row.innerText(), /新主任[\s\S]*儿童主任[\s\S]*河南省平顶山市新华区焦店镇张洼村[\s\S]*正常[\s\S]*需改密/)
     await shot(page, 'desktop-admin-users')
 
-    // the new account works (before it is disabled)
+    // the new account works (before it is disabled), with its initial password to change first
     const res = await fetch(server.url + '/api/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -80,6 +81,7 @@ describe('user administration (admin, 1366×768 and 390×844)', { timeout: 18000
     assert.equal(res.status, 200)
     const me = (await res.json()).user
     assert.equal(me.region_code, '410402100002')
+    assert.equal(me.must_change_password, true)
   })
 
   test('the page fits a phone screen', async () => {

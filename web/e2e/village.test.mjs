@@ -14,6 +14,9 @@ import {
   startServer,
 } from './helpers.mjs'
 
+// ChildService::kExportReasonAbove: larger exports ask their purpose
+const EXPORT_REASON_ABOVE = 200
+
 describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, () => {
   let server
   let browser
@@ -208,7 +211,18 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
       else if (u.pathname === '/api/children') pagedRequests.push(u.search)
     }
     page.on('request', onRequest)
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export"]').click()])
+    const downloading = page.waitForEvent('download')
+    await page.locator('[data-test="export"]').click()
+    if (shown > EXPORT_REASON_ABOVE) {
+      // a large export asks its purpose first, and refuses an empty one
+      const box = page.locator('.export-reason-box')
+      await box.waitFor()
+      await box.locator('.el-button--primary').click()
+      await box.locator('.el-message-box__errormsg', { hasText: '请填写导出事由' }).waitFor()
+      await box.locator('input').fill('季度信息核对')
+      await box.locator('.el-button--primary').click()
+    }
+    const download = await downloading
     page.off('request', onRequest)
     await page.locator('.el-message', { hasText: `已导出 ${shown.toLocaleString('zh-CN')} 名儿童` }).waitFor()
     assert.match(download.suggestedFilename(), /^儿童名单_.*\.xlsx$/)
@@ -221,7 +235,7 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
     // the test's own check through the API: the export holds exactly the list's total
     const token = await apiLogin(server.url, 'zhuren1')
     const list = await apiGet(server.url, token, '/api/children?page_size=1')
-    const all = await apiGet(server.url, token, '/api/children/export')
+    const all = await apiGet(server.url, token, '/api/children/export?reason=' + encodeURIComponent('季度信息核对'))
     assert.equal(list.total, shown)
     assert.equal(all.total, list.total)
     assert.equal(all.items.length, list.total)
@@ -229,7 +243,11 @@ describe('village child director (zhuren1) at 1366×768', { timeout: 240000 }, (
     // a county's list, in the thousands, as well
     const county = await apiLogin(server.url, 'xian_minzheng')
     const countyList = await apiGet(server.url, county, '/api/children?page_size=1')
-    const countyAll = await apiGet(server.url, county, '/api/children/export')
+    // thousands need a stated purpose: without one the server refuses, naming the field
+    const refused = await fetch(server.url + '/api/children/export', { headers: { Authorization: `Bearer ${county}` } })
+    assert.equal(refused.status, 400)
+    assert.equal((await refused.json()).error.code, 'export_reason_required')
+    const countyAll = await apiGet(server.url, county, '/api/children/export?reason=' + encodeURIComponent('上报市民政局季度名单'))
     assert.ok(countyList.total > 1000, `the demo county has thousands of children (${countyList.total})`)
     assert.equal(countyAll.items.length, countyList.total)
     // and with a filter

@@ -26,6 +26,12 @@ export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn
 }
 
+// A 403 password_change_required: the account must change its initial password first.
+let onPasswordChangeRequired = () => {}
+export function setPasswordChangeHandler(fn) {
+  onPasswordChangeRequired = fn
+}
+
 // For requests made outside request() (uploads, file downloads): a 401 ends the session the same way.
 export function reportUnauthenticated(apiError) {
   setToken('')
@@ -87,15 +93,24 @@ export async function request(method, path, { params, body } = {}) {
       setToken('')
       onUnauthenticated(apiError)
     }
+    if (res.status === 403 && apiError.code === 'password_change_required') onPasswordChangeRequired(apiError)
     throw apiError
   }
   return data
 }
 
 export const api = {
-  login: (username, password) => request('POST', '/login', { body: { username, password } }),
+  // otp: the 6-digit code of the second factor, asked for after an otp_required answer
+  login: (username, password, otp) =>
+    request('POST', '/login', { body: otp ? { username, password, otp } : { username, password } }),
   logout: () => request('POST', '/logout'),
   me: () => request('GET', '/me'),
+  changePassword: (oldPassword, newPassword) =>
+    request('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }),
+  // second factor (TOTP): begin → {secret, uri}; enable with a code; disable with the password
+  beginTotp: () => request('POST', '/me/totp', { body: {} }),
+  enableTotp: (code) => request('POST', '/me/totp/enable', { body: { code } }),
+  disableTotp: (password) => request('POST', '/me/totp/disable', { body: { password } }),
   meta: () => request('GET', '/meta'),
   region: (code) => request('GET', '/regions/' + encodeURIComponent(code)),
   children: (params) => request('GET', '/children', { params }),
@@ -106,6 +121,14 @@ export const api = {
   createUser: (body) => request('POST', '/users', { body }),
   setUserDisabled: (id, disabled) =>
     request('POST', '/users/' + encodeURIComponent(id) + (disabled ? '/disable' : '/enable')),
+  // the security administrator's account actions
+  unlockUser: (id) => request('POST', '/users/' + encodeURIComponent(id) + '/unlock', { body: {} }),
+  resetUserPassword: (id, password) =>
+    request('POST', '/users/' + encodeURIComponent(id) + '/reset-password', { body: { password } }),
+  resetUserTotp: (id) => request('POST', '/users/' + encodeURIComponent(id) + '/reset-totp', { body: {} }),
+  // the audit administrator: search (newest first, paged by next_before) and verify the hash chain
+  audit: (params) => request('GET', '/audit', { params }),
+  verifyAudit: () => request('GET', '/audit/verify'),
   child: (id) => request('GET', '/children/' + encodeURIComponent(id)),
   createChild: (body) => request('POST', '/children', { body }),
   updateChild: (id, body) => request('PUT', '/children/' + encodeURIComponent(id), { body }),

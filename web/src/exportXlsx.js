@@ -6,6 +6,8 @@ import { fmtDate, fmtDateTime, sexName, todayIso } from './format.js'
 
 // The server's limit for one export (GET /api/children/export); above it the user narrows the filters.
 export const EXPORT_LIMIT = 20000
+// Above this many children the server asks the export's purpose (reason), kept in the audit log.
+export const EXPORT_REASON_ABOVE = 200
 
 // One request for the whole filtered list (GET /api/children/export): the server audits it as one
 // export (child.export), not as a series of searches. Above EXPORT_LIMIT rows it answers 400

@@ -1,12 +1,18 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { ElMessage } from 'element-plus'
-import { setUnauthenticatedHandler } from './api.js'
-import { can, clearSession, homeRoute, restoreSession } from './session.js'
+import { setPasswordChangeHandler, setUnauthenticatedHandler } from './api.js'
+import { can, clearSession, homeRoute, mustChangePassword, restoreSession, session } from './session.js'
 import MainLayout from './layouts/MainLayout.vue'
 import LoginView from './views/LoginView.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  {
+    path: '/change-password',
+    name: 'change-password',
+    component: () => import('./views/ChangePasswordView.vue'),
+    meta: { title: '修改初始密码' },
+  },
   {
     path: '/children/:id(\\d+)/print',
     name: 'child-print',
@@ -50,7 +56,9 @@ const routes = [
       { path: 'links/review', name: 'links', component: () => import('./views/LinkReviewView.vue'), meta: { title: '待核对', permission: 'review_links' } },
       { path: 'links/:recordId(\\d+)', name: 'link', component: () => import('./views/LinkDetailView.vue'), meta: { title: '比对详情', permission: 'review_links' } },
       { path: 'findings', name: 'findings', component: () => import('./views/FindingsView.vue'), meta: { title: '比对发现', permission: 'read_children' } },
-      { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { title: '系统管理', permission: 'manage_users' } },
+      { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { title: '用户管理', permission: ['manage_users', 'manage_security'] } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', permission: 'read_audit' } },
+      { path: 'account', name: 'account', component: () => import('./views/AccountView.vue'), meta: { title: '账号安全' } },
       { path: 'no-access', name: 'no-access', component: () => import('./views/NoAccessView.vue'), meta: { title: '无权限' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
     ],
@@ -68,6 +76,9 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const ok = await restoreSession()
   if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  // an initial or reset password is changed before anything else, and only then
+  if (mustChangePassword()) return to.name === 'change-password' ? true : { name: 'change-password' }
+  if (to.name === 'change-password') return homeRoute()
   // meta.permission: one permission, or a list of which any one will do
   const needed = [].concat(to.meta.permission || [])
   if (needed.length && !needed.some((p) => can(p))) {
@@ -91,6 +102,13 @@ setUnauthenticatedHandler(() => {
   router
     .push({ name: 'login', query: { redirect: router.currentRoute.value.fullPath } })
     .finally(() => (redirecting = false))
+})
+
+// The server refused a request until the password is changed (e.g. reset by the security
+// administrator while this session was open): go to the change page.
+setPasswordChangeHandler(() => {
+  if (session.user) session.user = { ...session.user, must_change_password: true }
+  if (router.currentRoute.value.name !== 'change-password') router.replace({ name: 'change-password' })
 })
 
 export default router
