@@ -88,6 +88,10 @@ int VerifyAuditCommand(Store& store) {
                  static_cast<long long>(check.rows - 1));
     return 1;
   }
+  if (check.rows == 0) {
+    std::printf("审计日志中还没有哈希链记录\n");
+    return 0;
+  }
   std::printf("审计日志完整：%lld 条记录的哈希链全部一致\n链头：第 %lld 号记录 %s\n"
               "（请把链头另行留存，日后核对时链头应仍在链中，可发现末尾记录被截去）\n",
               static_cast<long long>(check.rows), static_cast<long long>(check.head_id),

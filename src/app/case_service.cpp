@@ -203,6 +203,7 @@ json CaseService::List(const RequestContext& ctx, const std::string& stage, bool
 json CaseService::ChildCases(const RequestContext& ctx, int64_t child_id) {
   Require(PermissionsOf(ctx.user.role).read_children, "查看个案");
   // A child outside the scope is not found, as on every other child route, not an empty list.
+  if (!store_.GetChild(ScopeOf(ctx.user), child_id)) throw ApiError(404, "not_found", "儿童不存在或不在您的管辖范围内");
   json items = json::array();
   for (const CaseRecord& c : store_.care().ChildCases(ScopeOf(ctx.user), child_id)) items.push_back(View(ctx, c, false));
   return items;

@@ -52,12 +52,12 @@ void AddCareRoutes(Router& router, CareService& care, CaseService& cases, Referr
 
   router.Add({"GET", "/api/case-meta", true, [&cases](ApiRequest& req) {
                 return ApiResponse{200, cases.Meta(*req.ctx)};
-              }});
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"GET", "/api/cases", true, [&cases](ApiRequest& req) {
                 return ApiResponse{200, cases.List(*req.ctx, TextParam(req.query, "stage"),
                                                    TextParam(req.query, "overdue") == "1",
                                                    TextParam(req.query, "mine") == "1", Page(req), PageSize(req))};
-              }}).Permit({&RolePermissions::manage_cases});
+              }}).Permit({&RolePermissions::read_children});
   router.Add({"POST", "/api/cases", true, [&cases](ApiRequest& req) {
                 return ApiResponse{201, cases.Create(*req.ctx, Body(req))};
               }}).Permit({&RolePermissions::manage_cases});

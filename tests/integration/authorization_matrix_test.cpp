@@ -405,8 +405,12 @@ TEST_F(AuthorizationMatrixTest, EveryRoleIsHeldToEachRoutesDeclarationInAndOutOf
   std::map<Role, std::string> tokens;
   for (Role role : AllRoles()) tokens[role] = Login(UserOf(role));
   BuildPlace(own_, tokens[Role::kCountyCivilAffairs], "410403");
-  BuildPlace(other_, Login("other_county"), kOtherHukouCounty);
+  const std::string other_county = Login("other_county");
+  BuildPlace(other_, other_county, kOtherHukouCounty);
   ASSERT_FALSE(HasFailure()) << "the fixtures could not be built";
+  // The other province's own county sees its child: the leak check below can fire.
+  const auto own_view = Send("GET", "/api/children/" + std::to_string(other_.child.id), "", other_county);
+  ASSERT_EQ(Leak(own_view.body, ""), kSentinelName) << own_view.body;
 
   // Out-of-scope checks run first: every one must be refused, so the other province stays as built
   // and cannot change what the in-scope checks see. In-scope writes by allowed roles do change

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "http/client.h"
+#include "store/store.h"
 #include "support/test_deployment.h"
 
 namespace tongan::testing {
@@ -67,6 +68,38 @@ TEST(Process, ServesAndStopsGracefullyOnSigterm) {
   while (std::fgets(line, sizeof line, server.out)) stopped = stopped || std::string(line).find("tongan stopped") != std::string::npos;
   EXPECT_TRUE(stopped);
   std::fclose(server.out);
+}
+
+// Runs the binary with `args` and returns its exit code and what it printed (stdout and stderr).
+std::pair<int, std::string> RunTongan(const std::string& args) {
+  const std::string command = std::string(TONGAN_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Process, AuditVerifyReportsTheHeadAndFailsOnATamperedRow) {
+  TempDir dir;
+  TestDatabase database(dir.path());
+  {
+    const auto store = OpenStore(database.location());
+    for (int i = 1; i <= 4; ++i)
+      store->AppendAudit({{"", i, "u" + std::to_string(i), "child.read", "child:1", "", "ok", "127.0.0.1"}});
+  }
+  const std::string db = "'" + database.location() + "'";
+  const auto [intact, intact_out] = RunTongan("audit verify --db " + db);
+  EXPECT_EQ(intact, 0) << intact_out;
+  EXPECT_NE(intact_out.find("4 条记录"), std::string::npos) << intact_out;
+  EXPECT_NE(intact_out.find(OpenStore(database.location())->VerifyAuditChain().head_hash), std::string::npos);
+  auto raw = database.Connect();
+  raw->Exec(std::string("DROP TRIGGER audit_log_no_update") + (database.postgres() ? " ON audit_log" : ""));
+  raw->Exec("UPDATE audit_log SET result = 'denied' WHERE id = 2");
+  const auto [broken, broken_out] = RunTongan("audit verify --db " + db);
+  EXPECT_EQ(broken, 1) << broken_out;
+  EXPECT_NE(broken_out.find("第 2 号记录"), std::string::npos) << broken_out;
 }
 
 }  // namespace
