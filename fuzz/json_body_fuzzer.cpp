@@ -26,28 +26,6 @@ using nlohmann::json;
 
 const Date kToday{std::chrono::year(2026), std::chrono::month(11), std::chrono::day(22)};
 
-// The server's gate before parsing (src/http/server.cpp, NestingWithin with kMaxJsonDepth), copied
-// because it is private there: bodies nested deeper never reach a reader.
-bool NestingWithin(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
-constexpr int kMaxJsonDepth = 32;
-
 struct ShippedPolicy {
   care::RuleSet rules;
   care::ServiceCatalogue catalogue;
@@ -168,7 +146,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tongan::fuzz;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (!NestingWithin(text, kMaxJsonDepth)) return 0;
+  if (!JsonNestingWithin(text)) return 0;  // the server's gate before parsing
   const json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return 0;
   for (void (*reader)(const json&) :

@@ -5,10 +5,35 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "app/api_error.h"
 
 namespace tongan {
+
+// The deepest a request body's JSON may nest: deeper bodies are refused before parsing, so no
+// input can exhaust the stack anywhere downstream.
+inline constexpr int kMaxJsonDepth = 32;
+
+// Whether `text` nests arrays and objects at most `limit` deep (strings are skipped).
+inline bool JsonNestingWithin(std::string_view text, int limit = kMaxJsonDepth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
 
 // A text field; "" when absent. `required` refuses an absent or empty one.
 inline std::string BodyText(const nlohmann::json& body, const char* key, size_t max_bytes, bool required) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/api_error.h"
+#include "app/request_body.h"
 #include "http/client.h"
 
 namespace tongan {
@@ -28,7 +29,6 @@ using tcp = net::ip::tcp;
 using nlohmann::json;
 
 constexpr size_t kMaxHeaderBytes = 16 * 1024;
-constexpr int kMaxJsonDepth = 32;
 
 json ErrorBody(const std::string& code, const std::string& message, const std::string& field = "") {
   json error = {{"code", code}, {"message", message}};
@@ -36,25 +36,6 @@ json ErrorBody(const std::string& code, const std::string& message, const std::s
   return {{"error", error}};
 }
 
-// Rejects absurd nesting before parsing, so no input can exhaust the stack anywhere downstream.
-bool NestingWithin(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 std::string ContentType(const std::filesystem::path& path) {
   const std::string ext = path.extension().string();
@@ -261,7 +242,7 @@ ApiResponse HttpServer::Impl::HandleApi(const http::request<http::string_body>& 
   if (route->raw_body) {
     api.raw_body = req.body();
   } else if (!req.body().empty()) {
-    if (!NestingWithin(req.body(), kMaxJsonDepth))
+    if (!JsonNestingWithin(req.body()))
       return {400, ErrorBody("bad_json", "请求体 JSON 嵌套过深")};
     api.body = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
     if (api.body.is_discarded()) return {400, ErrorBody("bad_json", "请求体不是有效的 JSON")};
