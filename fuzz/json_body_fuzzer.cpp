@@ -146,7 +146,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tongan::fuzz;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (!JsonNestingWithin(text)) return 0;  // the server's gate before parsing
+  if (!tongan::JsonNestingWithin(text)) return 0;  // the server's gate before parsing
   const json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return 0;
   for (void (*reader)(const json&) :
