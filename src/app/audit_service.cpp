@@ -10,32 +10,14 @@ using nlohmann::json;
 
 namespace {
 
-std::string Param(const std::map<std::string, std::string>& query, const std::string& key) {
-  const auto it = query.find(key);
-  if (it == query.end()) return "";
-  if (it->second.size() > 200) throw ApiError(400, "invalid_field", "查询条件过长", key);
-  return it->second;
+void CheckText(const std::string& value, const char* field) {
+  if (value.size() > 200) throw ApiError(400, "invalid_field", "查询条件过长", field);
 }
 
-std::string DateParam(const std::map<std::string, std::string>& query, const std::string& key) {
-  const std::string text = Param(query, key);
-  if (!text.empty() && !ParseIsoDate(text))
-    throw ApiError(400, "invalid_field", "日期应为 YYYY-MM-DD", key);
-  return text;
-}
-
-int64_t IntParam(const std::map<std::string, std::string>& query, const std::string& key,
-                 int64_t fallback, int64_t low, int64_t high) {
-  const std::string text = Param(query, key);
-  if (text.empty()) return fallback;
-  try {
-    size_t used = 0;
-    const int64_t value = std::stoll(text, &used);
-    if (used == text.size() && value >= low && value <= high) return value;
-  } catch (const std::exception&) {
-  }
-  throw ApiError(400, "invalid_field", "参数 " + key + " 应为 " + std::to_string(low) + " 至 " +
-                                           std::to_string(high) + " 的整数", key);
+void CheckDate(const std::string& value, const char* field) {
+  CheckText(value, field);
+  if (!value.empty() && !ParseIsoDate(value))
+    throw ApiError(400, "invalid_field", "日期应为 YYYY-MM-DD", field);
 }
 
 }  // namespace
@@ -50,17 +32,17 @@ json AuditChainJson(const AuditChainCheck& check) {
           {"head_hash", check.head_hash}};
 }
 
-json AuditService::Search(const RequestContext& ctx, const std::map<std::string, std::string>& query) {
+json AuditService::Search(const RequestContext& ctx, AuditQuery q) {
   Require(PermissionsOf(ctx.user.role).read_audit, "查看审计日志");
-  AuditQuery q;
-  q.username = Param(query, "user");
-  q.action = Param(query, "action");
-  q.target = Param(query, "target");
-  q.result = Param(query, "result");
-  q.from = DateParam(query, "from");
-  q.to = DateParam(query, "to");
-  q.before_id = IntParam(query, "before", 0, 0, INT64_MAX);
-  q.limit = IntParam(query, "limit", 50, 1, 200);
+  CheckText(q.username, "user");
+  CheckText(q.action, "action");
+  CheckText(q.target, "target");
+  CheckText(q.result, "result");
+  CheckDate(q.from, "from");
+  CheckDate(q.to, "to");
+  if (q.before_id < 0) throw ApiError(400, "invalid_field", "参数 before 应为非负整数", "before");
+  if (q.limit < 1 || q.limit > 200)
+    throw ApiError(400, "invalid_field", "参数 limit 应为 1 至 200 的整数", "limit");
   // One more than asked tells whether there is a next page.
   ++q.limit;
   std::vector<AuditEvent> rows = store_.SearchAudit(q);
@@ -77,10 +59,10 @@ json AuditService::Search(const RequestContext& ctx, const std::map<std::string,
                      {"detail", e.detail},
                      {"result", e.result},
                      {"remote", e.remote}});
-  std::string filters;
-  for (const auto& [key, value] : query) filters += (filters.empty() ? "" : "&") + key + "=" + value;
-  audit_.Record({"", ctx.user.id, ctx.user.username, "audit.search", "audit_log", filters, "ok",
-                 ctx.remote});
+  const json filters = {{"user", q.username}, {"action", q.action}, {"target", q.target},
+                       {"result", q.result}, {"from", q.from}, {"to", q.to}, {"before", q.before_id}};
+  audit_.Record({"", ctx.user.id, ctx.user.username, "audit.search", "audit_log", filters.dump(),
+                 "ok", ctx.remote});
   return {{"items", items}, {"next_before", more ? json(rows.back().id) : json(nullptr)}};
 }
 

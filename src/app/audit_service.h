@@ -2,7 +2,6 @@
 // Their own searches are audited too.
 #pragma once
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,9 +15,9 @@ class AuditService {
  public:
   AuditService(Store& store, AuditLog& audit) : store_(store), audit_(audit) {}
 
-  // Query: user, action (exact, or "child." for a family), target, result, from, to
-  // (YYYY-MM-DD), before (id, for the next page), limit (1–200).
-  nlohmann::json Search(const RequestContext& ctx, const std::map<std::string, std::string>& query);
+  // Filters as the route read them from the query; refuses (400) over-long text, dates that are
+  // not YYYY-MM-DD, a negative `before_id` and a `limit` outside 1–200.
+  nlohmann::json Search(const RequestContext& ctx, AuditQuery query);
   nlohmann::json Verify(const RequestContext& ctx);
 
  private:

@@ -1,6 +1,7 @@
 #include "http/account_routes.h"
 
 #include "app/api_error.h"
+#include "app/request_body.h"
 #include "http/params.h"
 
 namespace tongan {
@@ -11,11 +12,10 @@ using nlohmann::json;
 // The body's string fields, refusing unknown fields; a missing field reads as "".
 std::map<std::string, std::string> StringFields(const ApiRequest& req,
                                                 std::initializer_list<const char*> allowed) {
-  if (!req.body.is_object()) throw ApiError(400, "bad_json", "请求体应为 JSON 对象");
+  RejectUnknownFields(req.body, allowed);
   std::map<std::string, std::string> out;
   for (const char* key : allowed) out[key] = "";
   for (const auto& [key, value] : req.body.items()) {
-    if (!out.count(key)) throw ApiError(400, "unknown_field", "字段 " + key + " 不是可识别的字段", key);
     if (!value.is_string()) throw ApiError(400, "invalid_field", "字段 " + key + " 应为文本", key);
     out[key] = value.get<std::string>();
   }
@@ -91,7 +91,16 @@ void AddAccountRoutes(Router& router, AuthService& auth, UserService& users, Aud
               }}).Permit({&RolePermissions::manage_security});
 
   router.Add({"GET", "/api/audit", true, [&audit](ApiRequest& req) {
-                return ApiResponse{200, audit.Search(*req.ctx, req.query)};
+                AuditQuery query;
+                query.username = TextParam(req.query, "user");
+                query.action = TextParam(req.query, "action");
+                query.target = TextParam(req.query, "target");
+                query.result = TextParam(req.query, "result");
+                query.from = TextParam(req.query, "from");
+                query.to = TextParam(req.query, "to");
+                query.before_id = IntParam(req.query, "before", 0);
+                query.limit = IntParam(req.query, "limit", 50);
+                return ApiResponse{200, audit.Search(*req.ctx, query)};
               }}).Permit({&RolePermissions::read_audit});
   router.Add({"GET", "/api/audit/verify", true, [&audit](ApiRequest& req) {
                 return ApiResponse{200, audit.Verify(*req.ctx)};
