@@ -309,6 +309,11 @@ void SheetHandler::FinishCell() {
     return;
   }
   if (text.empty()) return;  // styled but empty cells do not widen the row
+  if (column_ >= kMaxExcelColumns) {
+    // Only a cell without a usable r= after one at XFD lands here; Excel never writes that.
+    failure = Malformed("第 " + std::to_string(row_number_) + " 行有单元格超出最后一列 XFD");
+    return;
+  }
   if (column_ >= cells_.size()) {
     // Cells made up for a gap have no bytes in the file; charge them so that a tiny sheet with
     // cells at column XFD on every row cannot take gigabytes.

@@ -353,6 +353,26 @@ TEST(IngestTableXlsx, FarColumnsCountAgainstTheSizeLimit) {
   EXPECT_EQ(ReadTable(SheetOnlyXlsx(sheet), limits).error.code, "file_too_large");
 }
 
+TEST(IngestTableXlsx, CellPastTheLastColumnIsMalformed) {
+  // After a cell at XFD, a cell without a usable r= would be column 16385.
+  const std::string sheet =
+      R"(<worksheet><sheetData><row r="2"><c r="XFD2"><v>1</v></c>)"
+      R"(<c r="EEEEA2"><v>2</v></c></row></sheetData></worksheet>)";
+  const ReadResult result = ReadTable(SheetOnlyXlsx(sheet));
+  EXPECT_FALSE(result.table);
+  EXPECT_EQ(result.error.code, "xlsx_malformed");
+  EXPECT_NE(result.error.message_zh.find("第 2 行"), std::string::npos);
+  EXPECT_NE(result.error.message_zh.find("XFD"), std::string::npos);
+
+  const std::string at_the_edge =
+      R"(<worksheet><sheetData><row r="2"><c r="XFC2"><v>1</v></c>)"
+      R"(<c><v>2</v></c></row></sheetData></worksheet>)";
+  const Table table = TableOf(ReadTable(SheetOnlyXlsx(at_the_edge)));
+  ASSERT_EQ(table.rows.size(), 1u);
+  ASSERT_EQ(table.rows[0].cells.size(), 16'384u);
+  EXPECT_EQ(table.rows[0].cells.back(), "2");
+}
+
 TEST(IngestTableRead, MangledFilesNeverCrash) {
   const std::string xlsx = HandBuiltXlsx(SheetWithRows(20));
   const std::string csv = "姓名,备注\n张三,\"a,b\"\n李四,\"x\"\"y\"\n";
