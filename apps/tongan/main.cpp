@@ -20,6 +20,7 @@
 #include "backup_command.h"
 #include "import_command.h"
 #include "store/database_copy.h"
+#include "store/field_cipher.h"
 #include "store/sql_db.h"
 
 namespace {
@@ -127,20 +128,36 @@ int ImportVillages(Deployment& d, const std::string& csv) {
   return rejected == 0 ? 0 : 2;
 }
 
+// The demo seals its data as a deployment should; with no key configured it makes one beside
+// the database file (a production key belongs elsewhere: TONGAN_DATA_KEY_FILE).
+void CreateDemoDataKey(const std::string& db) {
+  if (sql::IsPostgresUri(db) || ResolveDataKey(db)) return;
+  WriteDataKeyFile(KeyFileBeside(db), DataKey::Generate());
+  std::printf("已为演示库生成数据密钥 %s\n", KeyFileBeside(db).c_str());
+}
+
+void WarnIfPlaintext(const Store& store) {
+  if (!store.encrypted())
+    std::fprintf(stderr,
+                 "警告：未设置数据密钥，身份证号、电话和住址以明文存储。请用 tongan keygen 生成密钥，"
+                 "并设置 TONGAN_DATA_KEY_FILE\n");
+}
+
 // Runs the server until SIGTERM/SIGINT; `on_listening` prints what the user should see first.
 int Serve(Deployment& d, const std::string& listen, const std::string& web_dir,
-          const std::function<void(const std::string&)>& on_listening) {
+          const std::function<void(const std::string&)>& on_listening, const TlsFiles& tls = {}) {
   BlockStopSignals();  // before any thread starts, so every thread inherits the mask
   ApiStack api(d);
-  api.stats.StartDailyRefresh();  // figures that change with the date alone
   const Listen l = ParseListen(listen);
   ServerOptions options;
   options.address = l.address;
   options.port = l.port;
   options.web_dir = web_dir;
+  options.tls = tls;
   HttpServer server(options, api.router, api.auth);
   const uint16_t port = server.Start();
-  const std::string url = "http://" + l.address + ":" + std::to_string(port);
+  api.stats.StartDailyRefresh();  // figures that change with the date alone; after a start that may fail
+  const std::string url = (tls.enabled() ? "https://" : "http://") + l.address + ":" + std::to_string(port);
   on_listening(url);
   std::printf("tongan listening on %s\n", url.c_str());
   std::fflush(stdout);
@@ -161,6 +178,14 @@ int main(int argc, char** argv) {
   serve->add_option("--data", data_dir, "数据目录（区划、分类口径）");
   serve->add_option("--listen", listen, "监听地址:端口（端口 0 由系统分配）");
   serve->add_option("--web", web_dir, "前端页面目录");
+  TlsFiles tls;
+  auto* tls_cert = serve->add_option("--tls-cert", tls.certificate_chain,
+                                     "TLS 证书链文件（PEM，服务器证书在前）；与 --tls-key 同时给出时只以 HTTPS 服务")
+                       ->envname("TONGAN_TLS_CERT");
+  auto* tls_key = serve->add_option("--tls-key", tls.private_key, "TLS 私钥文件（PEM，无口令）")
+                      ->envname("TONGAN_TLS_KEY");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
 
   int64_t demo_children = 20000;
   uint64_t demo_seed = 20261122;
@@ -239,6 +264,11 @@ int main(int argc, char** argv) {
   bench_linkage->add_option("--threads", linkage_bench_options.threads, "线程数");
   bench_linkage->add_option("--show-errors", linkage_bench_options.show_errors, "每类错误打印几条说明");
 
+  std::string key_file;
+  auto* keygen = app.add_subcommand(
+      "keygen", "生成数据密钥文件（身份证号、电话、住址加密存储所用；放在数据库之外，仅属主可读）");
+  keygen->add_option("--to", key_file, "密钥文件（不可已存在，不会覆盖）")->required();
+
   std::string copy_from, copy_to;
   auto* db_group = app.add_subcommand("db", "数据库维护");
   db_group->require_subcommand(1);
@@ -266,11 +296,19 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (*keygen) {
+      WriteDataKeyFile(key_file, DataKey::Generate());
+      std::printf("已生成数据密钥：%s\n运行时设置 TONGAN_DATA_KEY_FILE=%s；密钥丢失则加密数据无法恢复，请另行妥善备份\n",
+                  key_file.c_str(), key_file.c_str());
+      return 0;
+    }
     if (*serve) {
       Deployment d = OpenDeployment(db, data_dir);
-      return Serve(d, listen, web_dir, [](const std::string&) {});
+      WarnIfPlaintext(*d.store);
+      return Serve(d, listen, web_dir, [](const std::string&) {}, tls);
     }
     if (*demo) {
+      CreateDemoDataKey(db);
       Deployment d = OpenDeployment(db, data_dir);
       d.demo_mode = true;
       const auto users = LoadDemoCounty(d, demo_children, demo_seed, TodayInChina());

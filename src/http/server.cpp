@@ -3,8 +3,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "app/api_error.h"
@@ -29,6 +34,7 @@ using tcp = net::ip::tcp;
 using nlohmann::json;
 
 constexpr size_t kMaxHeaderBytes = 16 * 1024;
+constexpr int kTlsShutdownSeconds = 5;
 
 json ErrorBody(const std::string& code, const std::string& message, const std::string& field = "") {
   json error = {{"code", code}, {"message", message}};
@@ -64,12 +70,15 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
   std::filesystem::path web_root;
+  std::unique_ptr<net::ssl::context> tls;  // set when serving HTTPS
 
   Impl(ServerOptions o, const Router& r, AuthService& a) : options(std::move(o)), router(r), auth(a) {}
 
+  class SessionBase;
+  template <class Stream>
   class Session;
   std::mutex sessions_mutex;
-  std::set<std::shared_ptr<Session>> sessions;
+  std::set<std::shared_ptr<SessionBase>> sessions;
 
   http::response<http::string_body> Handle(const http::request<http::string_body>& req,
                                            const std::string& remote);
@@ -78,24 +87,55 @@ struct HttpServer::Impl {
   void Accept();
 };
 
-class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
+// What Stop() needs of a session, whichever stream it runs on.
+class HttpServer::Impl::SessionBase {
  public:
-  Session(tcp::socket socket, Impl& server) : stream_(std::move(socket)), server_(server) {
+  virtual ~SessionBase() = default;
+  virtual void Start() = 0;
+  // Closes the connection if it is waiting for a request; a busy one closes after its response.
+  virtual void CloseIfIdle() = 0;
+};
+
+// One connection: plain (beast::tcp_stream) or TLS (beast::ssl_stream over it).
+template <class Stream>
+class HttpServer::Impl::Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+ public:
+  Session(Stream stream, Impl& server) : stream_(std::move(stream)), server_(server) {
     boost::system::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    const auto endpoint = Tcp().socket().remote_endpoint(ec);
     remote_ = ec ? "" : endpoint.address().to_string();
   }
 
-  void Start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); }); }
+  void Start() override {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) self->Handshake();
+      else self->Read();
+    });
+  }
 
-  // Closes the connection if it is waiting for a request; a busy one closes after its response.
-  void CloseIfIdle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->stream_.socket().close();
+  void CloseIfIdle() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) self->Tcp().socket().close();
     });
   }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  // Under the read timeout, so a client that stalls the handshake is dropped like a slow request.
+  // A plain-HTTP request fails here and the connection closes without an answer.
+  void Handshake() {
+    Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->Close();
+                              self->handshake_done_ = true;
+                              self->Read();
+                            });
+  }
+
   void Read() {
     // Stopping: a connection that finished its response after Stop() looked for idle ones closes
     // here rather than wait for the drain deadline.
@@ -103,9 +143,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);
-    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
     busy_ = false;
-    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](
+    http::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](
                                                             beast::error_code ec, size_t) {
       self->OnHeader(ec);
     });
@@ -124,10 +164,10 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
                                               &path_known);
     if (route && route->max_body > server_.options.max_body_bytes) {
       parser_->body_limit(route->max_body);
-      stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds * 10));
+      Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_seconds * 10));
     }
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](
+                                                     beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -164,33 +204,50 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void Send(http::response<http::string_body> res) {
+    // A browser that reached the server over HTTPS then refuses plain HTTP to it for a year.
+    if constexpr (kTls) res.set(http::field::strict_transport_security, "max-age=31536000");
     auto response = std::make_shared<http::response<http::string_body>>(std::move(res));
-    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    Tcp().expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
     http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), response](beast::error_code ec, size_t) {
                         if (ec || !response->keep_alive()) return self->Close();
                         self->Read();
                       });
   }
 
+  // TLS: sends close_notify and waits briefly for the client's before closing, so the client can
+  // tell the end of the connection from a truncation.
   void Close() {
-    if (closed_) return;
-    closed_ = true;
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
-    --server_.connections;
-    std::lock_guard lock(server_.sessions_mutex);
-    server_.sessions.erase(shared_from_this());
+    if (closing_) return;
+    closing_ = true;
+    if constexpr (kTls) {
+      if (handshake_done_ && Tcp().socket().is_open()) {
+        Tcp().expires_after(
+            std::chrono::seconds(std::min(server_.options.read_timeout_seconds, kTlsShutdownSeconds)));
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->Release(); });
+        return;
+      }
+    }
+    Release();
   }
 
-  beast::tcp_stream stream_;
+  void Release() {
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Tcp().socket().close(ignored);
+    --server_.connections;
+    std::lock_guard lock(server_.sessions_mutex);
+    server_.sessions.erase(this->shared_from_this());
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Impl& server_;
   std::string remote_;
   bool busy_ = false;
-  bool closed_ = false;
+  bool closing_ = false;
+  bool handshake_done_ = false;
 };
 
 void HttpServer::Impl::Accept() {
@@ -203,7 +260,17 @@ void HttpServer::Impl::Accept() {
       socket.close();  // shed load rather than fall over
     } else {
       ++connections;
-      auto session = std::make_shared<Session>(std::move(socket), *this);
+      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+      std::shared_ptr<SessionBase> session;
+      if (tls) {
+        // TLS 1.3 session tickets go out in their own small write just before the first response;
+        // with Nagle's algorithm that response then waits for the client's delayed ACK (~40 ms).
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        session = std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls), *this);
+      } else {
+        session = std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this);
+      }
       {
         std::lock_guard lock(sessions_mutex);
         sessions.insert(session);
@@ -324,6 +391,7 @@ HttpServer::~HttpServer() { Stop(); }
 uint16_t HttpServer::Start() {
   Impl& s = *impl_;
   if (!s.options.web_dir.empty()) s.web_root = std::filesystem::absolute(s.options.web_dir);
+  if (s.options.tls.enabled()) s.tls = LoadTlsContext(s.options.tls);
   const tcp::endpoint endpoint(net::ip::make_address(s.options.address), s.options.port);
   s.acceptor.open(endpoint.protocol());
   s.acceptor.set_option(net::socket_base::reuse_address(true));

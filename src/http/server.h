@@ -7,6 +7,7 @@
 
 #include "app/auth.h"
 #include "http/router.h"
+#include "http/tls.h"
 
 namespace tongan {
 
@@ -18,6 +19,9 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   int read_timeout_seconds = 30; // a client that has not sent its whole request by then is dropped
   size_t max_connections = 2000;
+  // Both files set: HTTPS only, every response with Strict-Transport-Security. Start() fails
+  // before listening if they do not load.
+  TlsFiles tls;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so they wait
@@ -29,7 +33,8 @@ class HttpServer {
   HttpServer(ServerOptions options, const Router& router, AuthService& auth);
   ~HttpServer();
 
-  // Binds and starts serving on background threads; returns the bound port.
+  // Binds and starts serving on background threads; returns the bound port. Throws
+  // std::runtime_error when the TLS files do not load, and then does not listen.
   uint16_t Start();
   // Stops accepting, lets requests in flight finish (up to a grace period), then returns.
   void Stop();

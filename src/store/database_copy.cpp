@@ -84,6 +84,9 @@ int64_t Count(Connection& db, const std::string& table) {
   return s.Int(0);
 }
 
+// The one-row table recognising the data key (store/sql_data_key.cpp).
+constexpr const char* kDataKeyTable = "data_encryption";
+
 // Every table but schema_migrations, in creation order.
 std::vector<std::string> Tables(Connection& db) {
   std::vector<std::string> tables =
@@ -377,9 +380,19 @@ CopyReport CopyDatabase(const std::string& from, const std::string& to,
   sql::Transaction tx(*target);
   if (!IsPostgres(*target)) target->Exec("PRAGMA defer_foreign_keys = ON");
 
-  // Never merge into live data.
+  // Sealed values travel as they are, so both sides must know the same data key (or neither).
+  const auto key_check_query = std::string("SELECT key_check FROM ") + kDataKeyTable;
+  const auto source_key = Strings(*source, key_check_query);
+  const auto target_key = Strings(*target, key_check_query);
+  if (!source_key.empty() && !target_key.empty() && source_key != target_key)
+    throw std::runtime_error("源库与目标库的数据密钥不同：复制后将无法解密。请用源库的数据密钥打开目标库");
+  if (source_key.empty() && !target_key.empty())
+    throw std::runtime_error("源库未加密而目标库已设数据密钥：请先用该密钥打开源库（会加密源库），再复制");
+
+  // Never merge into live data (the target's key check, equal to the source's, is not data).
   const auto target_tables = Tables(*target);
   for (const std::string& table : target_tables) {
+    if (table == kDataKeyTable) continue;
     auto s = target->Prepare("SELECT 1 FROM " + Quote(table) + " LIMIT 1");
     if (s.Step())
       throw std::runtime_error("目标库不是空库：表 " + table +
@@ -391,6 +404,13 @@ CopyReport CopyDatabase(const std::string& from, const std::string& to,
   for (const std::string& table : CopyOrder(*source, Tables(*source))) {
     if (std::find(target_tables.begin(), target_tables.end(), table) == target_tables.end())
       throw std::runtime_error("目标库没有表 " + table + "，两边结构不一致");
+    if (table == kDataKeyTable && !target_key.empty()) {
+      // Already there, and equal to the source's (checked above): counted as copied.
+      const TableCopy same{table, Count(*source, table), Count(*target, table), true};
+      report.tables.push_back(same);
+      if (progress) progress(same);
+      continue;
+    }
     const std::vector<Column> columns = CopyColumns(*source, *target, table);
     const std::string list = ColumnList(columns);
 

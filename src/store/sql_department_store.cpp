@@ -52,7 +52,7 @@ constexpr const char* kRecordColumns =
     "r.id, r.batch_id, r.region_code, r.profile_id, r.record_kind, r.line, r.row_sha256, "
     "r.status, r.name, r.id_number, r.birth_date, r.hukou_code, r.raw, r.fields, r.problems";
 
-SourceRecord RecordFromRow(const Statement& s, int at = 0) {
+SourceRecord RecordFromRow(const Statement& s, const FieldCipher& cipher, int at = 0) {
   SourceRecord r;
   r.id = s.Int(at + 0);
   r.batch_id = s.Int(at + 1);
@@ -63,11 +63,11 @@ SourceRecord RecordFromRow(const Statement& s, int at = 0) {
   r.row_sha256 = s.Text(at + 6);
   r.status = s.Text(at + 7);
   r.name = s.Text(at + 8);
-  r.id_number = s.Text(at + 9);
+  r.id_number = cipher.Open(s.Text(at + 9), kSealedRecordIdNumber);
   r.birth_date = s.Text(at + 10);
   r.hukou_code = s.Text(at + 11);
-  r.raw = s.Text(at + 12);
-  r.fields = s.Text(at + 13);
+  r.raw = cipher.Open(s.Text(at + 12), kSealedRecordRaw);
+  r.fields = OpenRecordFields(s.Text(at + 13), cipher);
   r.problems = s.Text(at + 14);
   return r;
 }
@@ -200,11 +200,11 @@ class SqlDepartmentStore final : public DepartmentStore {
           .Bind(7, r.row_sha256)
           .Bind(8, r.status)
           .Bind(9, r.name)
-          .Bind(10, r.id_number)
+          .Bind(10, h_.cipher.Seal(r.id_number, kSealedRecordIdNumber))
           .Bind(11, r.birth_date)
           .Bind(12, r.hukou_code)
-          .Bind(13, r.raw)
-          .Bind(14, r.fields)
+          .Bind(13, h_.cipher.Seal(r.raw, kSealedRecordRaw))
+          .Bind(14, SealRecordFields(r.fields, h_.cipher))
           .Bind(15, r.problems)
           .Run();
       r.id = h_.writer.LastInsertId();
@@ -258,7 +258,7 @@ class SqlDepartmentStore final : public DepartmentStore {
     s.Bind(1, batch_id).Bind(2, status).Bind(3, status).Bind(4, scope.root_code)
         .Bind(5, PrefixUpperBound(scope.root_code));
     std::vector<SourceRecord> out;
-    while (s.Step()) out.push_back(RecordFromRow(s));
+    while (s.Step()) out.push_back(RecordFromRow(s, h_.cipher));
     return out;
   }
 
@@ -273,7 +273,7 @@ class SqlDepartmentStore final : public DepartmentStore {
     s.Bind(1, batch_id).Bind(2, batch_id).Bind(3, scope.root_code)
         .Bind(4, PrefixUpperBound(scope.root_code));
     std::vector<SourceRecord> out;
-    while (s.Step()) out.push_back(RecordFromRow(s));
+    while (s.Step()) out.push_back(RecordFromRow(s, h_.cipher));
     return out;
   }
 
@@ -284,7 +284,7 @@ class SqlDepartmentStore final : public DepartmentStore {
                              "region_code < ?");
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
-    return RecordFromRow(s);
+    return RecordFromRow(s, h_.cipher);
   }
 
   void SaveAutoLinks(const std::vector<RecordLink>& links, const Actor& actor) override {
@@ -376,7 +376,7 @@ class SqlDepartmentStore final : public DepartmentStore {
         "c.region_code >= ? AND c.region_code < ? ORDER BY r.id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<LinkedRecord> out;
-    while (s.Step()) out.push_back({RecordFromRow(s, kLinkColumnCount), LinkFromRow(s)});
+    while (s.Step()) out.push_back({RecordFromRow(s, h_.cipher, kLinkColumnCount), LinkFromRow(s)});
     return out;
   }
 
@@ -413,7 +413,7 @@ class SqlDepartmentStore final : public DepartmentStore {
                                 " ORDER BY c.region_code, c.id LIMIT ? OFFSET ?");
     bind(rows);
     rows.Bind(6, q.limit).Bind(7, q.offset);
-    while (rows.Step()) page.items.push_back(ChildFromRow(rows));
+    while (rows.Step()) page.items.push_back(ChildFromRow(rows, h_.cipher));
     return page;
   }
 
@@ -464,7 +464,7 @@ class SqlDepartmentStore final : public DepartmentStore {
     auto rows = reader->Prepare(rows_sql);
     bind(rows);
     rows.Bind(bound + 1, limit).Bind(bound + 2, offset);
-    while (rows.Step()) page.items.push_back({RecordFromRow(rows, kLinkColumnCount), LinkFromRow(rows)});
+    while (rows.Step()) page.items.push_back({RecordFromRow(rows, h_.cipher, kLinkColumnCount), LinkFromRow(rows)});
     return page;
   }
 

@@ -16,6 +16,7 @@
 #include "store/department_store.h"
 #include "store/round_store.h"
 #include "store/service_store.h"
+#include "store/field_cipher.h"
 #include "store/stats_store.h"
 #include "store/sql_db.h"
 
@@ -108,15 +109,16 @@ struct Dialect {
 
 // What the parts of one store share: one writer (writes serialise on it) and the readers.
 struct Handles {
-  explicit Handles(std::function<std::unique_ptr<Connection>(bool read_only)> open)
+  Handles(std::function<std::unique_ptr<Connection>(bool read_only)> open, FieldCipher cipher)
       : open(std::move(open)), writer_connection(this->open(false)), writer(*writer_connection),
-        backend(writer.backend()) {}
+        backend(writer.backend()), cipher(std::move(cipher)) {}
   std::function<std::unique_ptr<Connection>(bool read_only)> open;
   std::mutex write_mutex;
   std::unique_ptr<Connection> writer_connection;
   Connection& writer;
   Backend backend;
   Dialect dialect{backend};
+  FieldCipher cipher;  // seals what identifies a child or reaches the family
   std::unique_ptr<ReaderPool> readers;  // opened after migrations
 };
 
@@ -128,16 +130,36 @@ inline std::string CountWhere(const std::string& condition) {
 inline constexpr const char* kChildColumns =
     "id, doc, version, created_at, updated_at";
 
-inline Child ChildFromRow(const Statement& row) {
+// The sealed columns, named as their ciphertext is bound (field_cipher.h).
+inline constexpr const char* kSealedChildDoc = "children.doc";
+inline constexpr const char* kSealedChildIdNumber = "children.id_number";
+inline constexpr const char* kSealedHistoryValue = "child_history.value";
+inline constexpr const char* kSealedTotpSecret = "users.totp_secret";
+inline constexpr const char* kSealedRecordIdNumber = "source_records.id_number";
+inline constexpr const char* kSealedRecordRaw = "source_records.raw";
+inline constexpr const char* kSealedRecordFields = "source_records.fields";
+inline constexpr const char* kIdNumberIndex = "id_number";
+inline constexpr const char* kIdSuffixIndex = "id_suffix";
+
+inline Child ChildFromRow(const Statement& row, const FieldCipher& cipher) {
   Child child;
   InputError ignored;
-  ChildFromJson(nlohmann::json::parse(row.Text(1)), &child, &ignored);
+  ChildFromJson(nlohmann::json::parse(cipher.Open(row.Text(1), kSealedChildDoc)), &child, &ignored);
   child.id = row.Int(0);
   child.version = row.Int(2);
   child.created_at = row.Text(3);
   child.updated_at = row.Text(4);
   return child;
 }
+
+// A department row's mapped fields (a JSON object) with the members that identify or reach a
+// person (…id_number, …phone, …address) sealed; other members stay queryable (RowsWithField).
+std::string SealRecordFields(const std::string& fields_json, const FieldCipher& cipher);
+std::string OpenRecordFields(const std::string& stored_json, const FieldCipher& cipher);
+
+// Checks the store's key against the database (none where data are sealed, or another key: a
+// std::runtime_error in Chinese) and seals a plaintext database the first time it is given one.
+void ApplyDataKey(Handles& handles);
 
 // The department-data part of the store, on the same connections.
 std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles);

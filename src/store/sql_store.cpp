@@ -38,11 +38,20 @@ std::optional<std::string> NullIfEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-// Binds parameters at+0 … at+9 in the column order shared by the INSERT and UPDATE of a child row.
-Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_basis, int at = 1) {
+// The columns a child row's INSERT and UPDATE share, in the order BindChildColumns binds them.
+#define kChildWriteColumns                                                                    \
+  "province_code, region_code, id_number, name, sex, birth_date, residence_since, "           \
+  "hukou_region_code, class_basis, doc, id_number_index, id_suffix_index"
+constexpr int kChildWriteColumnCount = 12;
+
+// Binds parameters at+0 … at+11 in kChildWriteColumns order; ID number and document sealed.
+Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_basis,
+                            const FieldCipher& cipher, int at = 1) {
+  const bool has_id = !child.id_number.empty();
+  const std::string suffix = child.id_number.size() >= 4 ? child.id_number.substr(child.id_number.size() - 4) : child.id_number;
   return s.Bind(at, ProvinceOf(child))
       .Bind(at + 1, child.region_code)
-      .BindOptional(at + 2, NullIfEmpty(child.id_number))
+      .BindOptional(at + 2, NullIfEmpty(cipher.Seal(child.id_number, sql::kSealedChildIdNumber)))
       .Bind(at + 3, child.name)
       .Bind(at + 4, SexCode(child.sex))
       .Bind(at + 5, FormatIsoDate(child.birth_date))
@@ -50,7 +59,11 @@ Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_bas
                                                   : std::nullopt)
       .Bind(at + 7, child.hukou_region_code)
       .Bind(at + 8, int64_t{class_basis})
-      .Bind(at + 9, ChildToJson(child).dump());
+      .Bind(at + 9, cipher.Seal(ChildToJson(child).dump(), sql::kSealedChildDoc))
+      .BindOptional(at + 10, has_id ? std::optional(cipher.BlindIndex(child.id_number, sql::kIdNumberIndex))
+                                    : std::nullopt)
+      .BindOptional(at + 11, has_id ? std::optional(cipher.BlindIndex(suffix, sql::kIdSuffixIndex))
+                                    : std::nullopt);
 }
 
 bool IsUniqueViolation(const sql::Error& e) { return e.IsUniqueViolation(); }
@@ -77,8 +90,9 @@ std::string ClassCondition(const ClassPredicate& p, const ClassCutoffs& cutoffs,
 
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(std::function<std::unique_ptr<Connection>(bool read_only)> open)
-      : handles_(std::make_unique<sql::Handles>(std::move(open))),
+  SqlStore(std::function<std::unique_ptr<Connection>(bool read_only)> open, FieldCipher cipher)
+      : handles_(std::make_unique<sql::Handles>(std::move(open), std::move(cipher))),
+        cipher_(handles_->cipher),
         write_mutex_(handles_->write_mutex),
         writer_(handles_->writer),
         readers_(handles_->readers),
@@ -126,7 +140,7 @@ class SqlStore final : public Store {
                              " FROM children WHERE region_code >= ? AND region_code < ?" +
                              handles_->dialect.ProvinceFilter(scope.root_code));
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
-    while (s.Step()) visit(ChildFromRow(s));
+    while (s.Step()) visit(ChildFromRow(s, cipher_));
   }
 
   void Migrate() override {
@@ -156,8 +170,11 @@ class SqlStore final : public Store {
           .Run();
       tx.Commit();
     }
+    sql::ApplyDataKey(*handles_);
     readers_ = std::make_unique<ReaderPool>([this] { return handles_->open(true); }, 8);
   }
+
+  bool encrypted() const override { return cipher_.enabled(); }
 
   std::optional<User> FindUserByName(const std::string& username) override {
     return FindUser("username = ?", [&](Statement& s) { s.Bind(1, username); });
@@ -328,7 +345,7 @@ class SqlStore final : public Store {
     writer_
         .Prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 "
                  "WHERE id = ? AND region_code >= ? AND region_code < ?")
-        .Bind(1, secret)
+        .Bind(1, cipher_.Seal(secret, sql::kSealedTotpSecret))
         .Bind(2, int64_t{enabled})
         .Bind(3, user_id)
         .Bind(4, scope.root_code)
@@ -378,15 +395,24 @@ class SqlStore final : public Store {
     }
     if (!query.id_number.empty()) {
       if (query.id_number.size() >= 15) {
-        where += " AND id_number = ?";
-        add_text(query.id_number);
+        where += " AND id_number_index = ?";
+        add_text(cipher_.BlindIndex(query.id_number, sql::kIdNumberIndex));
       } else {
-        // The last four characters, as each backend's expression index spells them.
-        where += handles_->backend == sql::Backend::kPostgres ? " AND right(id_number, 4) = ?"
-                                                              : " AND substr(id_number, -4) = ?";
-        where += " AND id_number LIKE ?";
-        add_text(query.id_number.substr(query.id_number.size() - 4));
-        add_text("%" + query.id_number);
+        // The last four characters find the candidates by their blind index; a longer tail is
+        // checked on the opened numbers, and the matches go into the query as ids.
+        const std::string last4 = query.id_number.substr(query.id_number.size() - 4);
+        where += " AND id_suffix_index = ?";
+        add_text(cipher_.BlindIndex(last4, sql::kIdSuffixIndex));
+        if (query.id_number.size() > 4) {
+          std::string ids = "0";  // no id is 0: an empty list stays valid SQL
+          auto reader = readers_->Acquire();
+          auto candidates = reader->Prepare("SELECT id, id_number FROM children WHERE id_suffix_index = ?");
+          candidates.Bind(1, cipher_.BlindIndex(last4, sql::kIdSuffixIndex));
+          while (candidates.Step())
+            if (cipher_.Open(candidates.Text(1), sql::kSealedChildIdNumber).ends_with(query.id_number))
+              ids += ", " + std::to_string(candidates.Int(0));
+          where += " AND id IN (" + ids + ")";
+        }
       }
     }
     if (query.child_class)
@@ -416,7 +442,7 @@ class SqlStore final : public Store {
     bind_all(rows);
     rows.Bind(static_cast<int>(args.size() + 1), query.limit);
     rows.Bind(static_cast<int>(args.size() + 2), query.offset);
-    while (rows.Step()) page.items.push_back(ChildFromRow(rows));
+    while (rows.Step()) page.items.push_back(ChildFromRow(rows, cipher_));
     return page;
   }
 
@@ -523,7 +549,9 @@ class SqlStore final : public Store {
     s.Bind(1, id);
     std::vector<HistoryEntry> out;
     while (s.Step())
-      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3),
+                     cipher_.Open(s.Text(4), sql::kSealedHistoryValue),
+                     cipher_.Open(s.Text(5), sql::kSealedHistoryValue)});
     return out;
   }
 
@@ -713,7 +741,7 @@ class SqlStore final : public Store {
     return e;
   }
 
-  static User UserFromRow(const Statement& s) {
+  User UserFromRow(const Statement& s) {
     User u;
     u.id = s.Int(0);
     u.username = s.Text(1);
@@ -727,7 +755,7 @@ class SqlStore final : public Store {
     u.failed_logins = s.Int(8);
     u.locked_until = s.Int(9);
     u.must_change_password = s.Int(10) != 0;
-    u.totp_secret = s.Text(11);
+    u.totp_secret = cipher_.Open(s.Text(11), sql::kSealedTotpSecret);
     u.totp_enabled = s.Int(12) != 0;
     u.totp_last_step = s.Int(13);
     u.demo_account = s.Int(14) != 0;
@@ -741,7 +769,7 @@ class SqlStore final : public Store {
                         handles_->dialect.ProvinceFilter(scope.root_code));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
-    return ChildFromRow(s);
+    return ChildFromRow(s, cipher_);
   }
 
   // A preset created_at is kept (records loaded from older registers keep their date).
@@ -750,15 +778,14 @@ class SqlStore final : public Store {
     const std::string created = child.created_at.empty() ? now : child.created_at;
     try {
       auto insert = writer_
-          .Prepare("INSERT INTO children (province_code, region_code, id_number, name, sex, "
-                   "birth_date, residence_since, hukou_region_code, class_basis, doc, version, "
+          .Prepare("INSERT INTO children (" kChildWriteColumns ", version, "
                    "created_at, updated_at, created_by, updated_by) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
-      BindChildColumns(insert, child, class_basis)
-          .Bind(11, created)
-          .Bind(12, now)
-          .Bind(13, actor.user_id)
-          .Bind(14, actor.user_id)
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
+      BindChildColumns(insert, child, class_basis, cipher_)
+          .Bind(kChildWriteColumnCount + 1, created)
+          .Bind(kChildWriteColumnCount + 2, now)
+          .Bind(kChildWriteColumnCount + 3, actor.user_id)
+          .Bind(kChildWriteColumnCount + 4, actor.user_id)
           .Run();
     } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
@@ -775,7 +802,7 @@ class SqlStore final : public Store {
   // Ids are drawn from the sequence first, so each child learns its id whatever order rows land in.
   void InsertChildRowsBatched(std::vector<Child>& children, const std::vector<uint32_t>& class_basis,
                               const Actor& actor) {
-    constexpr size_t kRowsPerStatement = 1000;  // 15 parameters a row, under libpq's 65,535
+    constexpr size_t kRowsPerStatement = 1000;  // 17 parameters a row, under libpq's 65,535
     const std::string now = NowUtcIso();
     for (size_t from = 0; from < children.size(); from += kRowsPerStatement) {
       const size_t n = std::min(kRowsPerStatement, children.size() - from);
@@ -787,21 +814,21 @@ class SqlStore final : public Store {
         while (next.Step()) ids.push_back(next.Int(0));
       }
       std::string sql =
-          "INSERT INTO children (id, province_code, region_code, id_number, name, sex, birth_date, "
-          "residence_since, hukou_region_code, class_basis, doc, version, created_at, updated_at, "
+          "INSERT INTO children (id, " kChildWriteColumns ", version, created_at, updated_at, "
           "created_by, updated_by) VALUES ";
-      for (size_t i = 0; i < n; ++i) sql += (i ? ", " : "") + std::string("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
+      for (size_t i = 0; i < n; ++i)
+        sql += (i ? ", " : "") + std::string("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
       auto insert = writer_.Prepare(sql);
       for (size_t i = 0; i < n; ++i) {
         Child& child = children[from + i];
-        const int at = static_cast<int>(i * 15) + 1;
+        const int at = static_cast<int>(i * (kChildWriteColumnCount + 5)) + 1;
         if (child.created_at.empty()) child.created_at = now;
         insert.Bind(at, ids[i]);
-        BindChildColumns(insert, child, class_basis[from + i], at + 1)
-            .Bind(at + 11, child.created_at)
-            .Bind(at + 12, now)
-            .Bind(at + 13, actor.user_id)
-            .Bind(at + 14, actor.user_id);
+        BindChildColumns(insert, child, class_basis[from + i], cipher_, at + 1)
+            .Bind(at + kChildWriteColumnCount + 1, child.created_at)
+            .Bind(at + kChildWriteColumnCount + 2, now)
+            .Bind(at + kChildWriteColumnCount + 3, actor.user_id)
+            .Bind(at + kChildWriteColumnCount + 4, actor.user_id);
         child.id = ids[i];
         child.version = 1;
         child.updated_at = now;
@@ -829,12 +856,13 @@ class SqlStore final : public Store {
       auto update = writer_
           .Prepare("UPDATE children SET province_code = ?, region_code = ?, id_number = ?, "
                    "name = ?, sex = ?, birth_date = ?, residence_since = ?, "
-                   "hukou_region_code = ?, class_basis = ?, doc = ?, version = version + 1, "
+                   "hukou_region_code = ?, class_basis = ?, doc = ?, id_number_index = ?, "
+                   "id_suffix_index = ?, version = version + 1, "
                    "updated_at = ?, updated_by = ? WHERE id = ?");
-      BindChildColumns(update, child, class_basis)
-          .Bind(11, now)
-          .Bind(12, actor.user_id)
-          .Bind(13, child.id)
+      BindChildColumns(update, child, class_basis, cipher_)
+          .Bind(kChildWriteColumnCount + 1, now)
+          .Bind(kChildWriteColumnCount + 2, actor.user_id)
+          .Bind(kChildWriteColumnCount + 3, child.id)
           .Run();
     } catch (const sql::Error& e) {
       if (IsUniqueViolation(e))
@@ -855,13 +883,14 @@ class SqlStore final : public Store {
           .Bind(4, actor.user_id)
           .Bind(5, actor.username)
           .Bind(6, c.field)
-          .Bind(7, c.old_value)
-          .Bind(8, c.new_value)
+          .Bind(7, cipher_.Seal(c.old_value, sql::kSealedHistoryValue))
+          .Bind(8, cipher_.Seal(c.new_value, sql::kSealedHistoryValue))
           .Run();
     }
   }
 
   std::unique_ptr<sql::Handles> handles_;
+  const FieldCipher& cipher_;
   std::mutex& write_mutex_;
   Connection& writer_;
   std::unique_ptr<ReaderPool>& readers_;
@@ -877,12 +906,16 @@ class SqlStore final : public Store {
 std::string MigrationChecksum(const std::string& sql) { return Sha256Hex(sql); }
 
 std::unique_ptr<Store> OpenStore(const std::string& location) {
+  return OpenStore(location, ResolveDataKey(location));
+}
+
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::optional<DataKey>& key) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
   auto open = [location](bool read_only) {
     return sql::IsPostgresUri(location) ? sql::OpenPostgres(location, read_only)
                                         : sql::OpenSqlite(location, read_only);
   };
-  auto store = std::make_unique<SqlStore>(open);
+  auto store = std::make_unique<SqlStore>(open, key ? FieldCipher(*key) : FieldCipher());
   store->Migrate();
   return store;
 }

@@ -14,6 +14,7 @@
 #include "core/child.h"
 #include "core/classification.h"
 #include "core/role.h"
+#include "store/field_cipher.h"
 
 namespace tongan {
 
@@ -161,6 +162,8 @@ class Store {
 
   // Applies pending migrations; throws when a recorded migration's checksum has changed.
   virtual void Migrate() = 0;
+  // True when identifying fields are sealed at rest (the store was given a data key).
+  virtual bool encrypted() const = 0;
 
   // Users and sessions.
   virtual std::optional<User> FindUserByName(const std::string& username) = 0;
@@ -246,6 +249,8 @@ class Store {
 
 // Opens and migrates the store at `location`: a PostgreSQL URI ("postgresql://…"), or the path of
 // an embedded SQLite file (created if missing).
+// The data key comes from ResolveDataKey (store/field_cipher.h); the second form names it.
 std::unique_ptr<Store> OpenStore(const std::string& location);
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::optional<DataKey>& key);
 
 }  // namespace tongan

@@ -23,7 +23,9 @@
 #include "http/client.h"
 #include "ingest/table.h"
 #include "store/backup.h"
+#include "store/field_cipher.h"
 #include "store/sql_db.h"
+#include "store/sql_internal.h"
 #include "support/test_deployment.h"
 
 namespace tongan::testing {
@@ -355,10 +357,12 @@ TEST(Fault, KillNineDuringHeavyWritesLosesNoAcknowledgedChild) {
   size_t found = 0;
   {
     auto db = database.Connect();
+    const FieldCipher cipher(DataKey::FromHex(kTestDataKeyHex));  // the key the server ran with
     for (const auto& [id, id_number] : acknowledged) {
       auto s = db->Prepare("SELECT doc FROM children WHERE id = ?");
       s.Bind(1, id);
-      if (s.Step() && json::parse(s.Text(0)).value("id_number", "") == id_number) ++found;
+      if (s.Step() && json::parse(cipher.Open(s.Text(0), sql::kSealedChildDoc)).value("id_number", "") == id_number)
+        ++found;
       else ADD_FAILURE() << "acknowledged child " << id << " (" << id_number << ") is missing";
     }
   }

@@ -8,6 +8,13 @@
 namespace tongan::testing {
 namespace {
 
+// Every test's store seals its fields, as a deployment does, under one throw-away key; spawned
+// `tongan` processes inherit it. A test that wants another key or none names it to OpenStore.
+const bool kTestDataKeySet = [] {
+  setenv("TONGAN_DATA_KEY", kTestDataKeyHex, /*overwrite=*/0);
+  return true;
+}();
+
 // The URI with its database (the last path segment) replaced.
 std::string WithDatabase(const std::string& uri, const std::string& database) {
   const size_t query = uri.find('?');

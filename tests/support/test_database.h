@@ -11,6 +11,10 @@
 
 namespace tongan::testing {
 
+// The data key every test process runs under (TONGAN_DATA_KEY, set before main).
+inline constexpr const char* kTestDataKeyHex =
+    "5f1c0d9e2a7b4c3d8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f";
+
 class TestDatabase {
  public:
   explicit TestDatabase(const std::filesystem::path& dir, const std::string& name = "tongan.db");
