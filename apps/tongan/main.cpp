@@ -131,7 +131,7 @@ int ImportVillages(Deployment& d, const std::string& csv) {
 // The demo seals its data as a deployment should; with no key configured it makes one beside
 // the database file (a production key belongs elsewhere: TONGAN_DATA_KEY_FILE).
 void CreateDemoDataKey(const std::string& db) {
-  if (sql::IsPostgresUri(db) || ResolveDataKey(db)) return;
+  if (sql::IsPostgresUri(db) || ResolveDataKey(db) || DatabaseIsSealed(db)) return;
   WriteDataKeyFile(KeyFileBeside(db), DataKey::Generate());
   std::printf("已为演示库生成数据密钥 %s\n", KeyFileBeside(db).c_str());
 }

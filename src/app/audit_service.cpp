@@ -45,7 +45,7 @@ json AuditService::Search(const RequestContext& ctx, AuditQuery q) {
     throw ApiError(400, "invalid_field", "参数 limit 应为 1 至 200 的整数", "limit");
   // One more than asked tells whether there is a next page.
   ++q.limit;
-  std::vector<AuditEvent> rows = store_.SearchAudit(q);
+  std::vector<AuditEvent> rows = store_.SearchAudit(ScopeOf(ctx.user), q);
   const bool more = static_cast<int64_t>(rows.size()) == q.limit;
   if (more) rows.pop_back();
   json items = json::array();

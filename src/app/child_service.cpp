@@ -212,7 +212,9 @@ json ChildService::SearchAudited(const RequestContext& ctx, const ChildSearchPar
   const ChildQuery query = QueryFor(ctx, params, max_page_size);
 
   const ChildPage page = store_.SearchChildren(ScopeOf(ctx.user), query);
-  json detail = {{"region", query.region_code}, {"q", params.q}, {"class", params.child_class},
+  // An ID number searched for is kept masked: the audit log is append-only and not sealed.
+  const std::string audited_q = query.id_number.empty() ? params.q : MaskIdNumber(query.id_number);
+  json detail = {{"region", query.region_code}, {"q", audited_q}, {"class", params.child_class},
                  {"age_group", params.age_group}, {"page", params.page}, {"returned", page.items.size()}};
   if (!params.reason.empty()) detail["reason"] = params.reason;
   audit_.Record({"", ctx.user.id, ctx.user.username, action, "region:" + query.region_code,

@@ -1,7 +1,11 @@
 #include "store/field_cipher.h"
 
 #include <sodium.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstdlib>
@@ -89,14 +93,22 @@ DataKey ReadDataKeyFile(const std::string& path) {
 }
 
 void WriteDataKeyFile(const std::string& path, const DataKey& key) {
-  if (std::filesystem::exists(path)) throw std::runtime_error("数据密钥文件已存在，不会覆盖：" + path);
-  std::FILE* file = std::fopen(path.c_str(), "wx");
-  if (file == nullptr) throw std::runtime_error("无法创建数据密钥文件 " + path);
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
+  // Owner-only from its creation, and on disk before any data are sealed with it.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    if (errno == EEXIST) throw std::runtime_error("数据密钥文件已存在，不会覆盖：" + path);
+    throw std::runtime_error("无法创建数据密钥文件 " + path);
+  }
   const std::string text = key.Hex() + "\n";
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) throw std::runtime_error("无法写入数据密钥文件 " + path);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = ::fsync(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  if (!written || !synced || !closed) throw std::runtime_error("无法写入数据密钥文件 " + path);
+  const std::string dir = std::filesystem::absolute(path).parent_path().string();
+  if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
 }
 
 std::string KeyFileBeside(const std::string& sqlite_path) { return sqlite_path + ".key"; }
@@ -144,8 +156,9 @@ std::string FieldCipher::Seal(std::string_view plain, std::string_view column) c
 }
 
 std::string FieldCipher::Open(std::string_view stored, std::string_view column) const {
-  if (!IsSealed(stored)) return std::string(stored);
-  if (!enabled_) throw std::runtime_error("数据已加密，但未提供数据密钥");
+  // Without a key nothing is sealed (a sealed database is refused at open), so text that merely
+  // starts like a sealed value is a user's own.
+  if (!enabled_ || !IsSealed(stored)) return std::string(stored);
   const std::string_view encoded = stored.substr(kSealedPrefix.size());
   std::vector<unsigned char> box(encoded.size());
   size_t box_size = 0;

@@ -47,7 +47,7 @@ class FieldCipher {
   // XChaCha20-Poly1305 with a random nonce, bound to `column` so a value cannot be moved to
   // another column unnoticed. "" stays "" (emptiness is not secret, and keeps NULL-like checks).
   std::string Seal(std::string_view plain, std::string_view column) const;
-  // Text not sealed (written before a key was set) comes back as it is. Throws
+  // Text not sealed comes back as it is, and so does everything without a key. Throws
   // std::runtime_error when a sealed value does not open: tampered, or another key.
   std::string Open(std::string_view stored, std::string_view column) const;
   static bool IsSealed(std::string_view stored);

@@ -1,26 +1,31 @@
 // The data key against the database: recognised by its check value, and the one-time sealing of
 // a database that held plain values before it was given a key.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "store/sql_internal.h"
+#include "store/store.h"
 
 namespace tongan::sql {
 
 namespace {
 
+// Certificate numbers (残疾人证号 …) embed the holder's ID number.
 bool IsSensitiveFieldName(const std::string& name) {
-  return name.ends_with("id_number") || name.ends_with("phone") || name.ends_with("address");
+  return name.ends_with("id_number") || name.ends_with("phone") || name.ends_with("address") ||
+         name.ends_with("cert_no");
 }
 
 template <typename Transform>
 std::string TransformSensitiveMembers(const std::string& fields_json, Transform transform) {
   nlohmann::json fields = nlohmann::json::parse(fields_json, nullptr, false);
-  if (!fields.is_object()) return fields_json;
+  if (!fields.is_object()) return fields_json;  // the importer only writes objects
   for (auto it = fields.begin(); it != fields.end(); ++it)
-    if (it->is_string()) *it = transform(it.key(), it->template get<std::string>());
+    if (it->is_string() && IsSensitiveFieldName(it.key()))
+      *it = transform(it->template get<std::string>());
   return fields.dump();
 }
 
@@ -32,17 +37,23 @@ struct AppendOnlyTrigger {
 constexpr AppendOnlyTrigger kUpdateTriggers[] = {{"child_history", "child_history_no_update"},
                                                  {"source_records", "source_records_no_update"}};
 
-void SetAppendOnlyTriggers(Connection& db, bool on) {
+// SQLite has no DISABLE TRIGGER: the triggers are dropped and put back from their own text.
+std::vector<std::string> LiftAppendOnlyTriggers(Connection& db) {
+  std::vector<std::string> restore;
   for (const auto& t : kUpdateTriggers) {
     const std::string table = t.table, name = t.name;
-    if (db.backend() == Backend::kPostgres)
-      db.Exec("ALTER TABLE " + table + (on ? " ENABLE" : " DISABLE") + " TRIGGER " + name);
-    else if (on)
-      db.Exec("CREATE TRIGGER " + name + " BEFORE UPDATE ON " + table + " BEGIN SELECT RAISE(ABORT, '" +
-              table + " is append-only'); END");
-    else
-      db.Exec("DROP TRIGGER " + name);
+    if (db.backend() == Backend::kPostgres) {
+      db.Exec("ALTER TABLE " + table + " DISABLE TRIGGER " + name);
+      restore.push_back("ALTER TABLE " + table + " ENABLE TRIGGER " + name);
+      continue;
+    }
+    auto s = db.Prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
+    s.Bind(1, name);
+    if (!s.Step()) throw std::runtime_error("append-only trigger " + name + " is missing");
+    restore.push_back(s.Text(0));
+    db.Exec("DROP TRIGGER " + name);
   }
+  return restore;
 }
 
 // Rows of `select_sql` (which must take the last id seen as its one parameter, order by id and
@@ -85,7 +96,7 @@ void SealExisting(Handles& h) {
                      .Bind(5, id)
                      .Run();
                });
-  SetAppendOnlyTriggers(db, false);
+  const std::vector<std::string> restore_triggers = LiftAppendOnlyTriggers(db);
   ForEachChunk(db, "SELECT id, old_value, new_value FROM child_history WHERE id > ? ORDER BY id LIMIT 1000", 3,
                [&](int64_t id, const std::vector<std::string>& row) {
                  db.Prepare("UPDATE child_history SET old_value = ?, new_value = ? WHERE id = ?")
@@ -94,16 +105,17 @@ void SealExisting(Handles& h) {
                      .Bind(3, id)
                      .Run();
                });
-  ForEachChunk(db, "SELECT id, id_number, raw, fields FROM source_records WHERE id > ? ORDER BY id LIMIT 1000", 4,
+  ForEachChunk(db, "SELECT id, id_number, raw, fields, problems FROM source_records WHERE id > ? ORDER BY id LIMIT 1000", 5,
                [&](int64_t id, const std::vector<std::string>& row) {
-                 db.Prepare("UPDATE source_records SET id_number = ?, raw = ?, fields = ? WHERE id = ?")
+                 db.Prepare("UPDATE source_records SET id_number = ?, raw = ?, fields = ?, problems = ? WHERE id = ?")
                      .Bind(1, cipher.Seal(row[1], kSealedRecordIdNumber))
                      .Bind(2, cipher.Seal(row[2], kSealedRecordRaw))
                      .Bind(3, SealRecordFields(row[3], cipher))
-                     .Bind(4, id)
+                     .Bind(4, cipher.Seal(row[4], kSealedRecordProblems))
+                     .Bind(5, id)
                      .Run();
                });
-  SetAppendOnlyTriggers(db, true);
+  for (const std::string& statement : restore_triggers) db.Exec(statement);
   ForEachChunk(db, "SELECT id, totp_secret FROM users WHERE id > ? ORDER BY id LIMIT 1000", 2,
                [&](int64_t id, const std::vector<std::string>& row) {
                  if (row[1].empty()) return;
@@ -114,25 +126,24 @@ void SealExisting(Handles& h) {
                });
 }
 
+}  // namespace
+
 std::optional<std::string> StoredKeyCheck(Connection& db) {
   auto s = db.Prepare("SELECT key_check FROM data_encryption WHERE id = 1");
   if (!s.Step()) return std::nullopt;
   return s.Text(0);
 }
 
-}  // namespace
-
 std::string SealRecordFields(const std::string& fields_json, const FieldCipher& cipher) {
   if (!cipher.enabled()) return fields_json;
-  return TransformSensitiveMembers(fields_json, [&](const std::string& name, const std::string& value) {
-    return IsSensitiveFieldName(name) && !FieldCipher::IsSealed(value) ? cipher.Seal(value, kSealedRecordFields)
-                                                                       : value;
+  return TransformSensitiveMembers(fields_json, [&](const std::string& value) {
+    return cipher.Seal(value, kSealedRecordFields);
   });
 }
 
 std::string OpenRecordFields(const std::string& stored_json, const FieldCipher& cipher) {
-  if (stored_json.find("enc1:") == std::string::npos) return stored_json;
-  return TransformSensitiveMembers(stored_json, [&](const std::string&, const std::string& value) {
+  if (!cipher.enabled()) return stored_json;
+  return TransformSensitiveMembers(stored_json, [&](const std::string& value) {
     return cipher.Open(value, kSealedRecordFields);
   });
 }
@@ -164,3 +175,17 @@ void ApplyDataKey(Handles& h) {
 }
 
 }  // namespace tongan::sql
+
+namespace tongan {
+
+bool DatabaseIsSealed(const std::string& location) {
+  if (!sql::IsPostgresUri(location) && !std::filesystem::exists(location)) return false;
+  auto db = sql::IsPostgresUri(location) ? sql::OpenPostgres(location, true) : sql::OpenSqlite(location, true);
+  try {
+    return sql::StoredKeyCheck(*db).has_value();
+  } catch (const sql::Error&) {
+    return false;  // before migration 0008: no data_encryption table, nothing sealed
+  }
+}
+
+}  // namespace tongan

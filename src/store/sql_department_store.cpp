@@ -68,7 +68,7 @@ SourceRecord RecordFromRow(const Statement& s, const FieldCipher& cipher, int at
   r.hukou_code = s.Text(at + 11);
   r.raw = cipher.Open(s.Text(at + 12), kSealedRecordRaw);
   r.fields = OpenRecordFields(s.Text(at + 13), cipher);
-  r.problems = s.Text(at + 14);
+  r.problems = cipher.Open(s.Text(at + 14), kSealedRecordProblems);
   return r;
 }
 
@@ -205,7 +205,7 @@ class SqlDepartmentStore final : public DepartmentStore {
           .Bind(12, r.hukou_code)
           .Bind(13, h_.cipher.Seal(r.raw, kSealedRecordRaw))
           .Bind(14, SealRecordFields(r.fields, h_.cipher))
-          .Bind(15, r.problems)
+          .Bind(15, h_.cipher.Seal(r.problems, kSealedRecordProblems))
           .Run();
       r.id = h_.writer.LastInsertId();
       ++(r.status == "loaded" ? batch.rows_loaded : batch.rows_rejected);

@@ -138,6 +138,7 @@ inline constexpr const char* kSealedTotpSecret = "users.totp_secret";
 inline constexpr const char* kSealedRecordIdNumber = "source_records.id_number";
 inline constexpr const char* kSealedRecordRaw = "source_records.raw";
 inline constexpr const char* kSealedRecordFields = "source_records.fields";
+inline constexpr const char* kSealedRecordProblems = "source_records.problems";  // quote cells
 inline constexpr const char* kIdNumberIndex = "id_number";
 inline constexpr const char* kIdSuffixIndex = "id_suffix";
 
@@ -160,6 +161,8 @@ std::string OpenRecordFields(const std::string& stored_json, const FieldCipher& 
 // Checks the store's key against the database (none where data are sealed, or another key: a
 // std::runtime_error in Chinese) and seals a plaintext database the first time it is given one.
 void ApplyDataKey(Handles& handles);
+// The check value of the key the database's data are sealed under, if they are.
+std::optional<std::string> StoredKeyCheck(Connection& db);
 
 // The department-data part of the store, on the same connections.
 std::unique_ptr<DepartmentStore> MakeDepartmentStore(Handles& handles);

@@ -394,6 +394,7 @@ class SqlStore final : public Store {
       add_text(PrefixUpperBound(query.name));
     }
     if (!query.id_number.empty()) {
+      if (query.id_number.size() < 4) return {};  // the service asks for 4 or more
       if (query.id_number.size() >= 15) {
         where += " AND id_number_index = ?";
         add_text(cipher_.BlindIndex(query.id_number, sql::kIdNumberIndex));
@@ -404,14 +405,18 @@ class SqlStore final : public Store {
         where += " AND id_suffix_index = ?";
         add_text(cipher_.BlindIndex(last4, sql::kIdSuffixIndex));
         if (query.id_number.size() > 4) {
-          std::string ids = "0";  // no id is 0: an empty list stays valid SQL
+          // One JSON parameter, so the statement text (and its cached prepared form) stays fixed.
+          nlohmann::json ids = nlohmann::json::array();
           auto reader = readers_->Acquire();
-          auto candidates = reader->Prepare("SELECT id, id_number FROM children WHERE id_suffix_index = ?");
-          candidates.Bind(1, cipher_.BlindIndex(last4, sql::kIdSuffixIndex));
+          auto candidates = reader->Prepare(
+              "SELECT id, id_number FROM children WHERE id_suffix_index = ? AND region_code >= ? "
+              "AND region_code < ?" + handles_->dialect.ProvinceFilter(root));
+          candidates.Bind(1, cipher_.BlindIndex(last4, sql::kIdSuffixIndex)).Bind(2, root).Bind(3, PrefixUpperBound(root));
           while (candidates.Step())
             if (cipher_.Open(candidates.Text(1), sql::kSealedChildIdNumber).ends_with(query.id_number))
-              ids += ", " + std::to_string(candidates.Int(0));
-          where += " AND id IN (" + ids + ")";
+              ids.push_back(std::to_string(candidates.Int(0)));
+          where += " AND CAST(id AS TEXT) IN " + handles_->dialect.JsonArrayParameter();
+          add_text(ids.dump());
         }
       }
     }
@@ -649,7 +654,7 @@ class SqlStore final : public Store {
     tx.Commit();
   }
 
-  std::vector<AuditEvent> SearchAudit(const AuditQuery& q) override {
+  std::vector<AuditEvent> SearchAudit(const RegionScope& scope, const AuditQuery& q) override {
     auto reader = readers_->Acquire();
     const bool action_prefix = !q.action.empty() && q.action.back() == '.';
     auto s = reader->Prepare(
@@ -658,6 +663,8 @@ class SqlStore final : public Store {
         "AND (? = '' OR target = ?) AND (? = '' OR result = ?) AND (? = '' OR at >= ?) "
         "AND (? = '' OR at < ?) AND " +
         (action_prefix ? "action >= ? AND action < ?" : "(? = '' OR action = ?)") +
+        " AND (? = '' OR coalesce(user_id, 0) = 0 OR user_id IN "
+        "(SELECT id FROM users WHERE region_code >= ? AND region_code < ?))"
         " ORDER BY id DESC LIMIT ?");
     // The dates are China's (UTC+8) and the stored times UTC: China's day D runs from
     // (D-1)T16:00:00Z to DT16:00:00Z.
@@ -675,7 +682,8 @@ class SqlStore final : public Store {
     s.Bind(11, q.to).Bind(12, to_exclusive);
     if (action_prefix) s.Bind(13, q.action).Bind(14, PrefixUpperBound(q.action));
     else s.Bind(13, q.action).Bind(14, q.action);
-    s.Bind(15, q.limit);
+    s.Bind(15, scope.root_code).Bind(16, scope.root_code).Bind(17, PrefixUpperBound(scope.root_code));
+    s.Bind(18, q.limit);
     std::vector<AuditEvent> out;
     while (s.Step()) out.push_back(AuditFromRow(s));
     return out;

@@ -243,7 +243,8 @@ class Store {
   virtual void AppendAudit(const std::vector<AuditEvent>& events) = 0;
   virtual std::vector<AuditEvent> RecentAudit(int64_t limit, const std::string& target) = 0;
   // Newest first.
-  virtual std::vector<AuditEvent> SearchAudit(const AuditQuery& query) = 0;
+  // Rows by users within `scope`, and rows of no known user (attempts on unknown names).
+  virtual std::vector<AuditEvent> SearchAudit(const RegionScope& scope, const AuditQuery& query) = 0;
   virtual AuditChainCheck VerifyAuditChain() = 0;
 };
 
@@ -252,5 +253,7 @@ class Store {
 // The data key comes from ResolveDataKey (store/field_cipher.h); the second form names it.
 std::unique_ptr<Store> OpenStore(const std::string& location);
 std::unique_ptr<Store> OpenStore(const std::string& location, const std::optional<DataKey>& key);
+// True when the database at `location` exists and its data were sealed under some key.
+bool DatabaseIsSealed(const std::string& location);
 
 }  // namespace tongan

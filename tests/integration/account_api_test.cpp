@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <set>
 
 #include "app/totp.h"
 #include "core/date.h"
+#include "core/resident_id.h"
 #include "http/api_stack.h"
 #include "http/client.h"
 #include "http/server.h"
@@ -178,6 +180,41 @@ TEST_F(AccountApiTest, AuditAdministratorSearchesPagesAndVerifies) {
   // The auditor's own searches are in the log.
   const json own = client_->Get("/api/audit?action=audit.&user=auditor", auditor).Json();
   EXPECT_GE(own["items"].size(), 3u);
+}
+
+TEST_F(AccountApiTest, AnIdNumberSearchedForIsAuditedMasked) {
+  const Child child = MakeChild("查找", kVillageA, 7);
+  env_.AddChild(child);
+  const json found = client_->Get("/api/children?q=" + child.id_number, Login("county")).Json();
+  ASSERT_EQ(found["total"], 1) << found.dump();
+  const json rows = client_->Get("/api/audit?action=child.search&user=county", Login("auditor")).Json();
+  ASSERT_EQ(rows["items"].size(), 1u) << rows.dump();
+  const std::string detail = rows["items"][0]["detail"].get<std::string>();
+  EXPECT_EQ(detail.find(child.id_number), std::string::npos) << detail;
+  EXPECT_NE(detail.find(MaskIdNumber(child.id_number)), std::string::npos) << detail;
+}
+
+TEST_F(AccountApiTest, AnAuditorSeesTheActsOfUsersInItsRegionOnly) {
+  env_.AddUser("elsewhere", Role::kCountyCivilAffairs, std::string(kOtherCountyVillage).substr(0, 6));
+  env_.AddUser("far_auditor", Role::kAuditAdmin, std::string(kOtherCountyVillage).substr(0, 6));
+  Login("elsewhere");
+  Login("county");
+  TryLogin("nobody_by_this_name", "Wrong@pass1");
+  const auto users_in = [&](const std::string& auditor) {
+    std::set<std::string> names;
+    const json page = client_->Get("/api/audit?action=login&limit=200", Login(auditor)).Json();
+    EXPECT_TRUE(page.contains("items")) << page.dump();
+    for (const auto& e : page["items"])
+      names.insert(e["username"].get<std::string>());
+    return names;
+  };
+  const std::set<std::string> here = users_in("auditor");
+  EXPECT_TRUE(here.count("county"));
+  EXPECT_FALSE(here.count("elsewhere"));
+  EXPECT_TRUE(here.count("nobody_by_this_name")) << "attempts on unknown names belong to no region";
+  const std::set<std::string> there = users_in("far_auditor");
+  EXPECT_TRUE(there.count("elsewhere"));
+  EXPECT_FALSE(there.count("county"));
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST_F(AuditChainTest, AppendingGoesOnFromTheHead) {
   const AuditChainCheck check = store().VerifyAuditChain();
   EXPECT_EQ(check.broken_at, 0);
   EXPECT_EQ(check.rows, 7);
-  const auto found = store().SearchAudit({.username = "later"});
+  const auto found = store().SearchAudit(RegionScope{""}, {.username = "later"});
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].hash, check.head_hash);
 }

@@ -7,6 +7,7 @@
 #include "demo/department_files.h"
 #include "store/field_cipher.h"
 #include "store/sql_db.h"
+#include "store/sql_internal.h"
 #include "support/test_deployment.h"
 
 namespace tongan::testing {
@@ -84,6 +85,24 @@ TEST(EncryptionAtRest, TheDatabaseHoldsNoPlainIdNumbersPhonesOrAddresses) {
     opened_any = opened_any || !r.id_number.empty();
   }
   EXPECT_TRUE(opened_any);
+}
+
+TEST(EncryptionAtRest, RecordFieldsSealOnlyWhatIdentifiesAndTextThatLooksSealedSurvives) {
+  const FieldCipher cipher(DataKey::Generate());
+  const std::string fields =
+      R"({"name":"张三","phone":"13800001111","disability_cert_no":"41040220160301123X41",)"
+      R"("living_subsidy":"enc1:abc","address":"enc1:def"})";
+  const std::string stored = sql::SealRecordFields(fields, cipher);
+  const auto json = nlohmann::json::parse(stored);
+  EXPECT_EQ(json["name"], "张三");
+  EXPECT_EQ(json["living_subsidy"], "enc1:abc");  // not identifying: stays queryable as typed
+  for (const char* sealed : {"phone", "disability_cert_no", "address"})
+    EXPECT_TRUE(FieldCipher::IsSealed(json[sealed].get<std::string>())) << sealed;
+  EXPECT_EQ(stored.find("13800001111"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(sql::OpenRecordFields(stored, cipher)), nlohmann::json::parse(fields));
+  // Without a key nothing is sealed, and a cell that starts like ciphertext reads back as typed.
+  EXPECT_EQ(sql::OpenRecordFields(fields, FieldCipher()), fields);
+  EXPECT_EQ(FieldCipher().Open("enc1:typed", "children.doc"), "enc1:typed");
 }
 
 TEST(EncryptionAtRest, IdNumberLookupsGoThroughBlindIndexes) {

@@ -11,7 +11,8 @@ namespace {
 // Every test's store seals its fields, as a deployment does, under one throw-away key; spawned
 // `tongan` processes inherit it. A test that wants another key or none names it to OpenStore.
 const bool kTestDataKeySet = [] {
-  setenv("TONGAN_DATA_KEY", kTestDataKeyHex, /*overwrite=*/0);
+  unsetenv("TONGAN_DATA_KEY_FILE");  // a developer's own key would win otherwise
+  setenv("TONGAN_DATA_KEY", kTestDataKeyHex, /*overwrite=*/1);
   return true;
 }();
 
