@@ -174,24 +174,5 @@ TEST(EncryptionAtRest, APlaintextDatabaseIsSealedWhenFirstGivenAKey) {
   EXPECT_TRUE(OpenStore(database.location(), key)->encrypted());
 }
 
-TEST(EncryptionAtRest, AProcessWithoutTheKeyCannotWritePlainValuesAfterAnotherSealed) {
-  TempDir dir;
-  TestDatabase database(dir.path());
-  auto without_key = OpenStore(database.location(), std::nullopt);  // opened before the sealing
-  Child before = MakeChild("早", kVillageA, 1);
-  without_key->InsertChild(before, 0, {1, "tester"});
-  auto with_key = OpenStore(database.location(), DataKey::Generate());
-  Child after = MakeChild("晚", kVillageA, 2);
-  EXPECT_THROW(without_key->InsertChild(after, 0, {1, "tester"}), sql::Error);
-  Child edited = *with_key->GetChild(RegionScope{kVillageA}, before.id);
-  edited.address = "新址";
-  // (It cannot even read the sealed record it would change.)
-  EXPECT_ANY_THROW(without_key->UpdateChild(RegionScope{kVillageA}, edited, edited.version, 0, {1, "tester"}));
-  EXPECT_NO_THROW(with_key->UpdateChild(RegionScope{kVillageA}, edited, edited.version, 0, {1, "tester"}));
-  auto db = database.Connect();
-  EXPECT_FALSE(AnyContains(Column(*db, "SELECT id_number || doc FROM children"), after.id_number));
-  EXPECT_FALSE(AnyContains(Column(*db, "SELECT old_value || new_value FROM child_history"), "新址"));
-}
-
 }  // namespace
 }  // namespace tongan::testing
