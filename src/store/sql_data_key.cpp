@@ -148,6 +148,14 @@ std::string OpenRecordFields(const std::string& stored_json, const FieldCipher& 
   });
 }
 
+void RefuseIfSealedSinceOpen(Handles& h) {
+  if (h.cipher.enabled()) return;
+  // Waits for a sealing pass in progress (it holds the table EXCLUSIVE), then sees its row.
+  if (h.backend == Backend::kPostgres) h.writer.Exec("LOCK TABLE data_encryption IN SHARE MODE");
+  if (StoredKeyCheck(h.writer))
+    throw std::runtime_error("该数据库已由其他进程加密，本进程没有数据密钥，不能写入：请设置数据密钥后重启");
+}
+
 void ApplyDataKey(Handles& h) {
   const std::optional<std::string> check = StoredKeyCheck(h.writer);
   if (check && !h.cipher.enabled())

@@ -141,6 +141,7 @@ class SqlDepartmentStore final : public DepartmentStore {
     if (links.size() != rows.size()) throw std::logic_error("InsertBatch: one proposed link per row");
     std::lock_guard lock(h_.write_mutex);
     Transaction tx(h_.writer);
+    RefuseIfSealedSinceOpen(h_);
     batch.created_at = NowUtcIso();
     const std::string province = batch.region_code.substr(0, 2);
     batch.rows_total = static_cast<int64_t>(rows.size());

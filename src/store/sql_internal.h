@@ -161,6 +161,10 @@ std::string OpenRecordFields(const std::string& stored_json, const FieldCipher& 
 // Checks the store's key against the database (none where data are sealed, or another key: a
 // std::runtime_error in Chinese) and seals a plaintext database the first time it is given one.
 void ApplyDataKey(Handles& handles);
+// In a store without a key, inside a write transaction: throws (in Chinese) when another process
+// has sealed the database since this one opened it, so no plain value lands beside sealed ones.
+// Free with a key.
+void RefuseIfSealedSinceOpen(Handles& handles);
 // The check value of the key the database's data are sealed under, if they are.
 std::optional<std::string> StoredKeyCheck(Connection& db);
 

@@ -342,6 +342,8 @@ class SqlStore final : public Store {
   bool SetTotp(const RegionScope& scope, int64_t user_id, const std::string& secret,
                bool enabled) override {
     std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
     writer_
         .Prepare("UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 "
                  "WHERE id = ? AND region_code >= ? AND region_code < ?")
@@ -351,7 +353,9 @@ class SqlStore final : public Store {
         .Bind(4, scope.root_code)
         .Bind(5, PrefixUpperBound(scope.root_code))
         .Run();
-    return writer_.Changes() > 0;
+    const bool changed = writer_.Changes() > 0;
+    tx.Commit();
+    return changed;
   }
 
   void UpsertVillage(const std::string& code, const std::string& name) override {
@@ -454,6 +458,7 @@ class SqlStore final : public Store {
   void InsertChild(Child& child, uint32_t class_basis, const Actor& actor) override {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
     InsertChildRow(child, class_basis, actor);
     AppendHistory(child, actor, {{"*", "", "登记"}});
     tx.Commit();
@@ -463,6 +468,7 @@ class SqlStore final : public Store {
                           const Actor& actor) override {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
     if (handles_->backend == sql::Backend::kPostgres) {
       InsertChildRowsBatched(children, class_basis, actor);
     } else {
@@ -481,6 +487,7 @@ class SqlStore final : public Store {
                                                       const Actor& actor) override {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
     const std::optional<Child> stored = GetChildOn(writer_, scope, child.id);
     if (!stored) return std::nullopt;
     if (stored->version != expected_version)
@@ -504,6 +511,7 @@ class SqlStore final : public Store {
                       const std::string& by_name) override {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
     auto pending = writer_.Prepare("SELECT child_id FROM transfers WHERE id = ? AND status = 'pending'");
     pending.Bind(1, transfer_id);
     if (!pending.Step() || pending.Int(0) != moved.id) return false;

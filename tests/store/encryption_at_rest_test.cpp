@@ -174,5 +174,28 @@ TEST(EncryptionAtRest, APlaintextDatabaseIsSealedWhenFirstGivenAKey) {
   EXPECT_TRUE(OpenStore(database.location(), key)->encrypted());
 }
 
+TEST(EncryptionAtRest, AProcessWithoutTheKeyCannotWritePlainValuesAfterAnotherSealed) {
+  TempDir dir;
+  TestDatabase database(dir.path());
+  auto without_key = OpenStore(database.location(), std::nullopt);  // opened before the sealing
+  Child before = MakeChild("早", kVillageA, 1);
+  without_key->InsertChild(before, 0, {1, "tester"});
+  auto with_key = OpenStore(database.location(), DataKey::Generate());
+  Child after = MakeChild("晚", kVillageA, 2);
+  EXPECT_THROW(without_key->InsertChild(after, 0, {1, "tester"}), std::runtime_error);
+  std::vector<Child> bulk = {MakeChild("批", kVillageA, 3)};
+  EXPECT_THROW(without_key->InsertChildrenBulk(bulk, {0}, {1, "tester"}), std::runtime_error);
+  Child edited = *with_key->GetChild(RegionScope{kVillageA}, before.id);
+  edited.address = "新址";
+  EXPECT_THROW(without_key->UpdateChild(RegionScope{kVillageA}, edited, edited.version, 0, {1, "tester"}),
+               std::runtime_error);
+  EXPECT_NO_THROW(with_key->UpdateChild(RegionScope{kVillageA}, edited, edited.version, 0, {1, "tester"}));
+  auto db = database.Connect();
+  EXPECT_FALSE(AnyContains(Column(*db, "SELECT coalesce(id_number, '') || doc FROM children"), after.id_number));
+  EXPECT_FALSE(AnyContains(Column(*db, "SELECT coalesce(id_number, '') || doc FROM children"), bulk[0].id_number));
+  EXPECT_FALSE(AnyContains(Column(*db, "SELECT old_value || new_value FROM child_history"), "新址"));
+  EXPECT_EQ(with_key->GetChild(RegionScope{kVillageA}, before.id)->address, "新址");
+}
+
 }  // namespace
 }  // namespace tongan::testing
