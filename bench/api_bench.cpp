@@ -4,6 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
 #include <random>
 #include <thread>
 
@@ -20,36 +23,75 @@ namespace tongan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kBenchCity = "4104";  // 平顶山市: all its counties receive children
 constexpr const char* kBenchPassword = "Bench@2026";
 
-void BuildStore(Deployment& d, int64_t children) {
-  const int64_t have = d.store->CountChildren();
-  if (have >= children) return;
-  std::printf("building a store of %lld children …\n", static_cast<long long>(children));
-  SyntheticOptions options;
-  for (const Region* county : d.regions.ChildrenOf(kBenchCity)) options.county_codes.push_back(county->code);
-  options.children = children;
-  options.villages_per_township = 12;
-  options.today = TodayInChina();
+// The counties under `area` (a province, city or county code).
+std::vector<std::string> CountiesUnder(const RegionTree& regions, const std::string& area) {
+  const Region* root = regions.Find(area);
+  if (root == nullptr) throw std::invalid_argument("unknown region " + area);
+  if (root->level == RegionLevel::kCounty) return {area};
+  std::vector<std::string> counties;
+  for (const Region* child : regions.ChildrenOf(area))
+    for (const std::string& county : CountiesUnder(regions, child->code)) counties.push_back(county);
+  return counties;
+}
+
+// Generates and loads the children a batch at a time, so that memory stays flat at any size.
+void BuildStore(Deployment& d, const ApiBenchOptions& options) {
+  if (d.store->CountChildren() > 0) return;
+  std::printf("building a store of %lld children in %s …\n", static_cast<long long>(options.children),
+              d.regions.FullName(options.area).c_str());
+  SyntheticOptions synthetic;
+  synthetic.county_codes = CountiesUnder(d.regions, options.area);
+  synthetic.children = options.children;
+  synthetic.villages_per_township = 12;
+  synthetic.today = TodayInChina();
   const auto start = Clock::now();
-  SyntheticData data = GenerateSynthetic(d.regions, options);
-  const auto generated = Clock::now();
-  std::printf("  generated in %.1f s\n", std::chrono::duration<double>(generated - start).count());
-  for (const SyntheticVillage& v : data.villages) {
+  SyntheticStream stream(d.regions, synthetic);
+  for (const SyntheticVillage& v : stream.villages()) {
     d.store->UpsertVillage(v.code, v.name);
     d.regions.Add(v.code, v.name);
   }
-  constexpr size_t kBatch = 50000;
-  for (size_t from = 0; from < data.children.size(); from += kBatch) {
-    std::vector<Child> batch(data.children.begin() + from,
-                             data.children.begin() + std::min(data.children.size(), from + kBatch));
-    std::vector<uint32_t> basis;
-    for (const Child& c : batch) basis.push_back(ClassBasisOf(c, d.config));
-    d.store->InsertChildrenBulk(batch, basis, {0, "bench"});
+  double generating = 0;
+  int64_t reported = 0, next_report = 1000000;
+  const int64_t loaded = d.store->LoadChildren(
+      [&](std::vector<Child>& children, std::vector<uint32_t>& basis) {
+        const auto begin = Clock::now();
+        const bool more = stream.Next(children, 50000);
+        basis.clear();
+        for (const Child& c : children) basis.push_back(ClassBasisOf(c, d.config));
+        generating += std::chrono::duration<double>(Clock::now() - begin).count();
+        reported += static_cast<int64_t>(children.size());
+        if (reported >= next_report && (next_report += 1000000))
+          std::printf("  %lld children, %.0f s\n", static_cast<long long>(reported),
+                      std::chrono::duration<double>(Clock::now() - start).count());
+        return more;
+      },
+      {0, "bench"});
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("  loaded %lld children in %.1f s (%.0f children/s; %.1f s of it generating them)\n",
+              static_cast<long long>(loaded), seconds, loaded / seconds, generating);
+}
+
+// Resident memory of this process (server and bench clients), from /proc.
+void ReportMemory(const char* when) {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return;
+  char line[256];
+  std::string figures;
+  while (std::fgets(line, sizeof line, f))
+    if (std::string_view(line).starts_with("VmRSS") || std::string_view(line).starts_with("VmHWM"))
+      figures += std::string(line, std::strcspn(line, "\n")) + "  ";
+  std::fclose(f);
+  std::printf("memory %s: %s\n", when, figures.c_str());
+}
+
+// Restarts the peak (VmHWM) so that it covers the query phase only.
+void ResetPeakMemory() {
+  if (std::FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+    std::fputs("5", f);
+    std::fclose(f);
   }
-  std::printf("  stored in %.1f s (%.0f children/s)\n", std::chrono::duration<double>(Clock::now() - generated).count(),
-              static_cast<double>(data.children.size()) / std::chrono::duration<double>(Clock::now() - generated).count());
 }
 
 // Reads the database file once so that figures are for a warm page cache, as on a server in
@@ -116,22 +158,26 @@ Timings Drive(uint16_t port, const std::string& token, int threads, int64_t requ
 int RunApiBench(const ApiBenchOptions& options) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up when piped to a file
   Deployment d = OpenDeployment(options.db_path, options.data_dir);
-  BuildStore(d, options.children);
+  BuildStore(d, options);
+  ReportMemory("after loading");
   if (!d.store->FindUserByName("bench")) {
     User user;
     user.username = "bench";
     user.display_name = "基准测试";
-    user.role = Role::kCountyCivilAffairs;
-    user.region_code = kBenchCity;
+    user.role = options.area.size() <= 2   ? Role::kProvinceCivilAffairs
+                : options.area.size() <= 4 ? Role::kCityCivilAffairs
+                                           : Role::kCountyCivilAffairs;
+    user.region_code = options.area;
     user.password_hash = HashPassword(kBenchPassword);
     d.store->CreateUser(user);
   }
   const int64_t total = d.store->CountChildren();
   std::vector<std::string> townships;
-  for (const Region* county : d.regions.ChildrenOf(kBenchCity))
-    for (const Region* township : d.regions.ChildrenOf(county->code)) townships.push_back(township->code);
+  for (const std::string& county : CountiesUnder(d.regions, options.area))
+    for (const Region* township : d.regions.ChildrenOf(county)) townships.push_back(township->code);
 
   WarmPageCache(options.db_path);
+  ResetPeakMemory();
   ApiStack api(d);
   ServerOptions server_options;
   server_options.port = 0;
@@ -163,6 +209,7 @@ int RunApiBench(const ApiBenchOptions& options) {
   });
   Report("search county+name prefix", by_name);
   server.Stop();
+  ReportMemory("after the queries (peak: the query phase)");
   return lookup.errors + filtered.errors + by_name.errors == 0 ? 0 : 1;
 }
 

@@ -238,6 +238,7 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench-api", "API 基准测试：建库并测量查询吞吐与延迟");
   bench->add_option("--db", bench_options.db_path, "基准数据库（不存在则生成）")->required();
   bench->add_option("--data", bench_options.data_dir, "数据目录");
+  bench->add_option("--area", bench_options.area, "儿童所在区划（省、市或县代码）");
   bench->add_option("--children", bench_options.children, "儿童人数");
   bench->add_option("--threads", bench_options.client_threads, "并发客户端数");
   bench->add_option("--server-threads", bench_options.server_threads, "服务端线程数");

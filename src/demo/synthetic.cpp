@@ -175,18 +175,27 @@ class Generator {
         ids_(static_cast<size_t>(options.children > 0 ? options.children * 3 : 0)) {
   }  // children, parents, grandparents
 
-  SyntheticData Run() {
-    SyntheticData data;
+  // Villages first: the children's places are drawn from them.
+  std::vector<SyntheticVillage> MakeAllVillages() {
+    std::vector<SyntheticVillage> villages;
     MakeVillages();
     for (const Place& p : places_) {
-      data.villages.push_back(p.village);
+      villages.push_back(p.village);
       place_weights_.Add(p.urban ? 1.0 + 2.0 * village_rng_.Unit() : 0.4 + village_rng_.Unit());
     }
-    if (places_.empty() || options_.children <= 0) return data;
-    data.children.reserve(static_cast<size_t>(options_.children));
-    while (static_cast<int64_t>(data.children.size()) < options_.children)
-      AddHousehold(data.children);
-    return data;
+    return villages;
+  }
+
+  // Whole households until `out` has grown by `at_most` or all children are made.
+  bool AddChildren(std::vector<Child>& out, size_t at_most) {
+    if (places_.empty()) return false;
+    const size_t target = out.size() + at_most;
+    while (made_ < options_.children && out.size() < target) {
+      const size_t before = out.size();
+      AddHousehold(out);
+      made_ += static_cast<int64_t>(out.size() - before);
+    }
+    return made_ < options_.children;
   }
 
  private:
@@ -380,7 +389,8 @@ class Generator {
     h.ethnicity = PickEthnicity();
     SetParents(h);
     std::vector<std::string> given_names;
-    for (size_t i = 0; i < h.births.size() && static_cast<int64_t>(out.size()) < options_.children;
+    const size_t start = out.size();
+    for (size_t i = 0; i < h.births.size() && made_ + static_cast<int64_t>(out.size() - start) < options_.children;
          ++i)
       FillChild(h, i, given_names, out.emplace_back());
   }
@@ -456,12 +466,40 @@ class Generator {
   std::vector<County> counties_;
   std::vector<Place> places_;
   WeightedTable place_weights_;
+  int64_t made_ = 0;
 };
 
 }  // namespace
 
+struct SyntheticStream::State {
+  State(const RegionTree& regions, const SyntheticOptions& options)
+      : options(options), generator(regions, this->options) {}
+  SyntheticOptions options;  // the generator keeps a reference to it
+  Generator generator;
+};
+
+SyntheticStream::SyntheticStream(const RegionTree& regions, const SyntheticOptions& options)
+    : state_(std::make_unique<State>(regions, options)), villages_(state_->generator.MakeAllVillages()) {}
+
+SyntheticStream::~SyntheticStream() = default;
+
+bool SyntheticStream::Next(std::vector<Child>& out, size_t at_most) {
+  out.clear();
+  if (!more_) return false;
+  more_ = state_->generator.AddChildren(out, at_most);
+  return !out.empty();
+}
+
 SyntheticData GenerateSynthetic(const RegionTree& regions, const SyntheticOptions& options) {
-  return Generator(regions, options).Run();
+  SyntheticStream stream(regions, options);
+  SyntheticData data;
+  data.villages = stream.villages();
+  if (options.children > 0) data.children.reserve(static_cast<size_t>(options.children));
+  std::vector<Child> batch;
+  while (stream.Next(batch, 1 << 16))
+    data.children.insert(data.children.end(), std::make_move_iterator(batch.begin()),
+                         std::make_move_iterator(batch.end()));
+  return data;
 }
 
 }  // namespace tongan

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,23 @@ struct SyntheticVillage {
 struct SyntheticData {
   std::vector<SyntheticVillage> villages;
   std::vector<Child> children;  // id 0, ready for Store::InsertChildrenBulk
+};
+
+// The same children as GenerateSynthetic, a batch at a time, so that a province's millions never
+// sit in memory at once.
+class SyntheticStream {
+ public:
+  SyntheticStream(const RegionTree& regions, const SyntheticOptions& options);
+  ~SyntheticStream();
+  const std::vector<SyntheticVillage>& villages() const { return villages_; }
+  // Replaces `out` with the next whole households, about `at_most` children; false when none are left.
+  bool Next(std::vector<Child>& out, size_t at_most);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::vector<SyntheticVillage> villages_;
+  bool more_ = true;
 };
 
 // Deterministic for the same options and region tree. The villages are not added to `regions`;

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -17,6 +18,19 @@ namespace {
 constexpr const char* kUniqueViolation = "23505";
 
 class PostgresConnection;
+
+// COPY's text format: backslash, tab, newline and carriage return escaped.
+void AppendCopyText(std::string& out, const std::string& value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
 
 // `?` placeholders become `$1`, `$2`, …; a `?` inside a quoted literal stays.
 std::string NumberPlaceholders(const std::string& sql, int* count) {
@@ -150,6 +164,41 @@ class PostgresConnection final : public Connection {
   int64_t Changes() override { return changes_; }
   void Begin() override { Exec("BEGIN"); }
 
+  void CopyRows(const std::string& table, const std::vector<std::string>& columns,
+                const std::vector<TextRow>& rows) override {
+    std::string sql = "COPY " + table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    PGresult* started = Command((sql + ") FROM STDIN").c_str(), PGRES_COPY_IN);
+    PQclear(started);
+    std::string buffer;
+    bool sent = true;
+    for (const TextRow& row : rows) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (i) buffer += '\t';
+        if (row[i]) {
+          AppendCopyText(buffer, *row[i]);
+        } else {
+          buffer += "\\N";
+        }
+      }
+      buffer += '\n';
+      if (buffer.size() >= (1 << 20)) {
+        sent = sent && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) == 1;
+        buffer.clear();
+      }
+    }
+    if (!buffer.empty()) sent = sent && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) == 1;
+    if (PQputCopyEnd(conn_, sent ? nullptr : "client could not send the rows") != 1)
+      throw ErrorFrom(nullptr, conn_, "copy");
+    std::optional<Error> failed;
+    while (PGresult* r = PQgetResult(conn_)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed) failed = ErrorFrom(r, conn_, "copy");
+      PQclear(r);
+    }
+    if (failed) throw *failed;
+    changes_ = static_cast<int64_t>(rows.size());
+  }
+
   // Called before any command is sent: a statement still streaming rows is buffered, and a
   // broken connection is re-established (its prepared statements are then prepared again).
   void MakeReady() {
@@ -174,11 +223,11 @@ class PostgresConnection final : public Connection {
   }
 
  private:
-  PGresult* Command(const char* sql) {
+  PGresult* Command(const char* sql, ExecStatusType expected = PGRES_COMMAND_OK) {
     MakeReady();
     PGresult* r = PQexec(conn_, sql);
     const auto status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    if (status != expected && status != PGRES_TUPLES_OK) {
       Error e = ErrorFrom(r, conn_, "exec");
       PQclear(r);
       throw e;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tongan::sql {
 
@@ -95,6 +96,23 @@ class Connection {
   virtual int64_t Changes() = 0;
   // Starts a write transaction (SQLite takes the write lock at once).
   virtual void Begin() = 0;
+  // Appends `rows` to `table`, values in `columns` order, nullopt for NULL; part of the current
+  // transaction. PostgreSQL overrides it with COPY, several times faster than INSERT.
+  using TextRow = std::vector<std::optional<std::string>>;
+  virtual void CopyRows(const std::string& table, const std::vector<std::string>& columns,
+                        const std::vector<TextRow>& rows) {
+    std::string sql = "INSERT INTO " + table + " (", marks;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      marks += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + marks + ")";
+    for (const TextRow& row : rows) {
+      auto insert = Prepare(sql);  // the cached statement, reset when this one ends
+      for (size_t i = 0; i < row.size(); ++i) insert.BindOptional(static_cast<int>(i + 1), row[i]);
+      insert.Run();
+    }
+  }
 };
 
 // Begin … COMMIT, rolled back unless Commit() is called.

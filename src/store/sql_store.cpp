@@ -3,7 +3,10 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <future>
+#include <iterator>
 #include <set>
+#include <stdexcept>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -44,26 +47,71 @@ std::optional<std::string> NullIfEmpty(const std::string& s) {
   "hukou_region_code, class_basis, doc, id_number_index, id_suffix_index"
 constexpr int kChildWriteColumnCount = 12;
 
-// Binds parameters at+0 … at+11 in kChildWriteColumns order; ID number and document sealed.
+// A child's kChildWriteColumns values, ID number and document sealed: made apart from binding so
+// that a bulk load can make the next batch's rows on another core while this one is written.
+struct ChildRowValues {
+  ChildRowValues(const Child& child, uint32_t class_basis, const FieldCipher& cipher)
+      : province_code(ProvinceOf(child)),
+        sealed_id_number(NullIfEmpty(cipher.Seal(child.id_number, sql::kSealedChildIdNumber))),
+        birth_date(FormatIsoDate(child.birth_date)),
+        class_basis(class_basis),
+        sealed_doc(cipher.Seal(ChildToJson(child).dump(), sql::kSealedChildDoc)) {
+    if (child.residence_since) residence_since = FormatIsoDate(*child.residence_since);
+    if (!child.id_number.empty()) {
+      const size_t n = child.id_number.size();
+      id_number_index = cipher.BlindIndex(child.id_number, sql::kIdNumberIndex);
+      id_suffix_index = cipher.BlindIndex(n >= 4 ? child.id_number.substr(n - 4) : child.id_number, sql::kIdSuffixIndex);
+    }
+  }
+  // Binds parameters at+0 … at+11 in kChildWriteColumns order.
+  Statement& Bind(Statement& s, const Child& child, int at = 1) const {
+    return s.Bind(at, province_code)
+        .Bind(at + 1, child.region_code)
+        .BindOptional(at + 2, sealed_id_number)
+        .Bind(at + 3, child.name)
+        .Bind(at + 4, SexCode(child.sex))
+        .Bind(at + 5, birth_date)
+        .BindOptional(at + 6, residence_since)
+        .Bind(at + 7, child.hukou_region_code)
+        .Bind(at + 8, int64_t{class_basis})
+        .Bind(at + 9, sealed_doc)
+        .BindOptional(at + 10, id_number_index)
+        .BindOptional(at + 11, id_suffix_index);
+  }
+  // The same values as text, for Connection::CopyRows.
+  sql::Connection::TextRow Texts(const Child& child) const {
+    return {province_code, child.region_code, sealed_id_number, child.name, std::string(SexCode(child.sex)),
+            birth_date, residence_since, child.hukou_region_code, std::to_string(class_basis), sealed_doc,
+            id_number_index, id_suffix_index};
+  }
+  std::string province_code;
+  std::optional<std::string> sealed_id_number;
+  std::string birth_date;
+  std::optional<std::string> residence_since;
+  uint32_t class_basis;
+  std::string sealed_doc;
+  std::optional<std::string> id_number_index, id_suffix_index;
+};
+
+// kChildWriteColumns and the bookkeeping columns, in ChildRowValues::Texts order and then version,
+// created_at, updated_at, created_by, updated_by.
+const std::vector<std::string>& ChildCopyColumns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> names;
+    const std::string list = kChildWriteColumns ", version, created_at, updated_at, created_by, updated_by";
+    for (size_t from = 0; from < list.size();) {
+      const size_t comma = std::min(list.find(", ", from), list.size());
+      names.push_back(list.substr(from, comma - from));
+      from = comma + 2;
+    }
+    return names;
+  }();
+  return columns;
+}
+
 Statement& BindChildColumns(Statement& s, const Child& child, uint32_t class_basis,
                             const FieldCipher& cipher, int at = 1) {
-  const bool has_id = !child.id_number.empty();
-  const std::string suffix = child.id_number.size() >= 4 ? child.id_number.substr(child.id_number.size() - 4) : child.id_number;
-  return s.Bind(at, ProvinceOf(child))
-      .Bind(at + 1, child.region_code)
-      .BindOptional(at + 2, NullIfEmpty(cipher.Seal(child.id_number, sql::kSealedChildIdNumber)))
-      .Bind(at + 3, child.name)
-      .Bind(at + 4, SexCode(child.sex))
-      .Bind(at + 5, FormatIsoDate(child.birth_date))
-      .BindOptional(at + 6, child.residence_since ? std::optional(FormatIsoDate(*child.residence_since))
-                                                  : std::nullopt)
-      .Bind(at + 7, child.hukou_region_code)
-      .Bind(at + 8, int64_t{class_basis})
-      .Bind(at + 9, cipher.Seal(ChildToJson(child).dump(), sql::kSealedChildDoc))
-      .BindOptional(at + 10, has_id ? std::optional(cipher.BlindIndex(child.id_number, sql::kIdNumberIndex))
-                                    : std::nullopt)
-      .BindOptional(at + 11, has_id ? std::optional(cipher.BlindIndex(suffix, sql::kIdSuffixIndex))
-                                    : std::nullopt);
+  return ChildRowValues(child, class_basis, cipher).Bind(s, child, at);
 }
 
 bool IsUniqueViolation(const sql::Error& e) { return e.IsUniqueViolation(); }
@@ -481,6 +529,78 @@ class SqlStore final : public Store {
                                                               : "PRAGMA analysis_limit=1000; ANALYZE;");
   }
 
+  int64_t LoadChildren(const ChildBatchSource& next, const Actor& actor) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    sql::RefuseIfSealedSinceOpen(*handles_);
+    const bool empty = !writer_.Prepare("SELECT 1 FROM children LIMIT 1").Step();
+    const std::vector<std::string> deferred_indexes = empty ? DropChildIndexes() : std::vector<std::string>{};
+    // The next batch is made (by `next`, then sealed and serialised) on another core while this
+    // one is written.
+    // PostgreSQL takes the rows by COPY (ids from the identity column), SQLite row by row.
+    const bool copy = handles_->backend == sql::Backend::kPostgres;
+    struct Batch {
+      std::vector<Child> children;
+      std::vector<ChildRowValues> rows;
+      std::vector<sql::Connection::TextRow> copy_rows;
+    };
+    const std::string now = NowUtcIso();
+    // Rows [from, to) of `batch`; serialising and sealing cost more than writing, so two threads share it.
+    const auto encode = [&](const Batch& batch, const std::vector<uint32_t>& class_basis, size_t from, size_t to) {
+      Batch part;
+      for (size_t i = from; i < to; ++i) {
+        const Child& child = batch.children[i];
+        ChildRowValues values(child, class_basis[i], cipher_);
+        if (!copy) {
+          part.rows.push_back(std::move(values));
+          continue;
+        }
+        sql::Connection::TextRow& row = part.copy_rows.emplace_back(values.Texts(child));
+        for (std::string value : {std::string("1"), child.created_at.empty() ? now : child.created_at, now,
+                                  std::to_string(actor.user_id), std::to_string(actor.user_id)})
+          row.emplace_back(std::move(value));
+      }
+      return part;
+    };
+    const auto make_batch = [&]() -> std::optional<Batch> {
+      Batch batch;
+      std::vector<uint32_t> class_basis;
+      if (!next(batch.children, class_basis)) return std::nullopt;
+      if (class_basis.size() != batch.children.size())
+        throw std::invalid_argument("class_basis must parallel children");
+      const size_t n = batch.children.size();
+      auto second_half = std::async(std::launch::async, encode, std::cref(batch), std::cref(class_basis), n / 2, n);
+      Batch first_half = encode(batch, class_basis, 0, n / 2);
+      Batch rest = second_half.get();
+      batch.rows = std::move(first_half.rows);
+      batch.copy_rows = std::move(first_half.copy_rows);
+      std::move(rest.rows.begin(), rest.rows.end(), std::back_inserter(batch.rows));
+      std::move(rest.copy_rows.begin(), rest.copy_rows.end(), std::back_inserter(batch.copy_rows));
+      return batch;
+    };
+    int64_t loaded = 0;
+    auto pending = std::async(std::launch::async, make_batch);
+    while (std::optional<Batch> batch = pending.get()) {
+      pending = std::async(std::launch::async, make_batch);
+      if (copy) {
+        try {
+          writer_.CopyRows("children", ChildCopyColumns(), batch->copy_rows);
+        } catch (const sql::Error& e) {
+          if (IsUniqueViolation(e)) throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
+          throw;
+        }
+      } else {
+        for (size_t i = 0; i < batch->children.size(); ++i) InsertChildRow(batch->children[i], batch->rows[i], actor);
+      }
+      loaded += static_cast<int64_t>(batch->children.size());
+    }
+    BuildIndexes(deferred_indexes);
+    tx.Commit();
+    writer_.Exec(handles_->backend == sql::Backend::kPostgres ? "VACUUM (ANALYZE) children"
+                                                              : "PRAGMA analysis_limit=1000; ANALYZE;");
+    return loaded;
+  }
+
   std::optional<std::vector<FieldChange>> UpdateChild(const RegionScope& scope, Child& child,
                                                       int64_t expected_version,
                                                       uint32_t class_basis,
@@ -790,6 +910,9 @@ class SqlStore final : public Store {
 
   // A preset created_at is kept (records loaded from older registers keep their date).
   void InsertChildRow(Child& child, uint32_t class_basis, const Actor& actor) {
+    InsertChildRow(child, ChildRowValues(child, class_basis, cipher_), actor);
+  }
+  void InsertChildRow(Child& child, const ChildRowValues& values, const Actor& actor) {
     const std::string now = NowUtcIso();
     const std::string created = child.created_at.empty() ? now : child.created_at;
     try {
@@ -797,7 +920,7 @@ class SqlStore final : public Store {
           .Prepare("INSERT INTO children (" kChildWriteColumns ", version, "
                    "created_at, updated_at, created_by, updated_by) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)");
-      BindChildColumns(insert, child, class_basis, cipher_)
+      values.Bind(insert, child)
           .Bind(kChildWriteColumnCount + 1, created)
           .Bind(kChildWriteColumnCount + 2, now)
           .Bind(kChildWriteColumnCount + 3, actor.user_id)
@@ -816,7 +939,57 @@ class SqlStore final : public Store {
 
   // Many rows per INSERT: over a network connection a round trip per row would dominate a load.
   // Ids are drawn from the sequence first, so each child learns its id whatever order rows land in.
+  // Drops the children's secondary indexes inside the caller's transaction and returns the
+  // statements that build them again (those backing a constraint stay).
+  std::vector<std::string> DropChildIndexes() {
+    std::vector<std::pair<std::string, std::string>> indexes;  // name, definition
+    {
+      auto list = writer_.Prepare(
+        handles_->backend == sql::Backend::kPostgres
+            ? "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+              "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = CAST('children' AS regclass) "
+              "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1"
+            : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'children' "
+              "AND sql IS NOT NULL ORDER BY name");
+      while (list.Step()) indexes.emplace_back(list.Text(0), list.Text(1));
+    }
+    std::vector<std::string> creates;
+    for (const auto& [name, definition] : indexes) {
+      writer_.Exec("DROP INDEX " + name);
+      creates.push_back(definition);
+    }
+    return creates;
+  }
+  // Runs `creates` (from DropChildIndexes); a unique index that meets a duplicate ID number fails.
+  void BuildIndexes(const std::vector<std::string>& creates) {
+    if (creates.empty()) return;
+    // Index builds sort every row: give the sort the second core and room in memory.
+    int64_t sqlite_cache_size = 0;
+    if (handles_->backend == sql::Backend::kPostgres) {
+      writer_.Exec("SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL max_parallel_maintenance_workers = 1");
+    } else {
+      auto cache = writer_.Prepare("PRAGMA cache_size");
+      cache.Step();
+      sqlite_cache_size = cache.Int(0);
+      writer_.Exec("PRAGMA threads = 2; PRAGMA cache_size = -524288");
+    }
+    try {
+      for (const std::string& create : creates) writer_.Exec(create);
+    } catch (const sql::Error& e) {
+      if (sqlite_cache_size) writer_.Exec("PRAGMA cache_size = " + std::to_string(sqlite_cache_size));
+      if (IsUniqueViolation(e)) throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
+      throw;
+    }
+    if (sqlite_cache_size) writer_.Exec("PRAGMA cache_size = " + std::to_string(sqlite_cache_size));
+  }
   void InsertChildRowsBatched(std::vector<Child>& children, const std::vector<uint32_t>& class_basis,
+                              const Actor& actor) {
+    std::vector<ChildRowValues> rows;
+    rows.reserve(children.size());
+    for (size_t i = 0; i < children.size(); ++i) rows.emplace_back(children[i], class_basis[i], cipher_);
+    InsertChildRowsBatched(children, rows, actor);
+  }
+  void InsertChildRowsBatched(std::vector<Child>& children, const std::vector<ChildRowValues>& rows,
                               const Actor& actor) {
     constexpr size_t kRowsPerStatement = 1000;  // 17 parameters a row, under libpq's 65,535
     const std::string now = NowUtcIso();
@@ -840,7 +1013,7 @@ class SqlStore final : public Store {
         const int at = static_cast<int>(i * (kChildWriteColumnCount + 5)) + 1;
         if (child.created_at.empty()) child.created_at = now;
         insert.Bind(at, ids[i]);
-        BindChildColumns(insert, child, class_basis[from + i], cipher_, at + 1)
+        rows[from + i].Bind(insert, child, at + 1)
             .Bind(at + kChildWriteColumnCount + 1, child.created_at)
             .Bind(at + kChildWriteColumnCount + 2, now)
             .Bind(at + kChildWriteColumnCount + 3, actor.user_id)

@@ -205,6 +205,13 @@ class Store {
   // Loads many children in one transaction (demo, import, bench); no history rows.
   virtual void InsertChildrenBulk(std::vector<Child>& children,
                                   const std::vector<uint32_t>& class_basis, const Actor& actor) = 0;
+  // The first load of a registry, a batch at a time until `next` returns false (it fills both
+  // vectors, `class_basis` parallel to `children`). One transaction: on a duplicate ID number
+  // (StoreConflict) or any error nothing is stored. Into an empty registry the children's indexes
+  // are built once after the rows, several times faster at a province's millions than keeping them
+  // up row by row; readers of the registry wait for the load. Returns the number of children stored.
+  using ChildBatchSource = std::function<bool(std::vector<Child>& children, std::vector<uint32_t>& class_basis)>;
+  virtual int64_t LoadChildren(const ChildBatchSource& next, const Actor& actor) = 0;
   // Replaces the record if it is in scope and still at `expected_version`; writes one history row
   // per changed field, computed from the stored record inside the same transaction. Returns
   // nullopt when the child is not in scope; throws StoreConflict on a version mismatch.

@@ -114,6 +114,20 @@ TEST(Synthetic, SameSeedGivesTheSameData) {
   EXPECT_LT(same, 5);
 }
 
+TEST(Synthetic, TheStreamGivesTheSameChildrenInBatchesAndStopsAtTheCount) {
+  SyntheticStream stream(RealRegions(), DemoOptions());
+  ASSERT_EQ(stream.villages().size(), DemoData().villages.size());
+  std::vector<Child> batch, all;
+  while (stream.Next(batch, 777)) {
+    EXPECT_LE(batch.size(), 777u + 12u) << "a household is never split, but never much more";
+    all.insert(all.end(), batch.begin(), batch.end());
+  }
+  EXPECT_TRUE(batch.empty());
+  ASSERT_EQ(all.size(), DemoData().children.size());
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(Fingerprint(all[i]), Fingerprint(DemoData().children[i])) << i;
+  EXPECT_FALSE(stream.Next(batch, 777));
+}
+
 TEST(Synthetic, VillagesLieUnderTheRealTownshipsOfTheCounty) {
   const RegionTree& regions = RealRegions();
   const std::vector<const Region*> townships = regions.ChildrenOf(kCounty);
