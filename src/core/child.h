@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "core/region.h"
 #include "core/sex.h"
 
 namespace tongan {
@@ -110,6 +111,6 @@ struct Child {
 
 // Province code (first two digits of the residence region), the distribution key of
 // child-owned tables.
-inline std::string ProvinceOf(const Child& child) { return child.region_code.substr(0, 2); }
+inline std::string ProvinceOf(const Child& child) { return ProvinceCodeOf(child.region_code); }
 
 }  // namespace tongan

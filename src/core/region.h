@@ -29,6 +29,12 @@ struct Region {
   std::string parent_code;  // empty for a province
 };
 
+// The province of a region code (its first two digits): the distribution key that every
+// child-owned table carries for a partitioned (Citus) deployment.
+inline std::string ProvinceCodeOf(std::string_view region_code) {
+  return std::string(region_code.substr(0, 2));
+}
+
 // The code length of the regions directly under `code`: province 2 → city 4 → county 6 →
 // township 9 → village 12 (a village has none below; 12).
 inline size_t SubRegionCodeLength(std::string_view code) {

@@ -1,6 +1,7 @@
 // SQLite implementation of CareStore, on the registry store's writer and readers.
 #include <mutex>
 
+#include "core/region.h"
 #include "store/care_store.h"
 #include "store/sql_internal.h"
 
@@ -75,8 +76,6 @@ Referral ReferralFromRow(const Statement& s) {
   return r;
 }
 
-std::string Province(const std::string& region) { return region.substr(0, 2); }
-
 class SqlCareStore final : public CareStore {
  public:
   explicit SqlCareStore(Handles& h) : h_(h) {}
@@ -84,8 +83,8 @@ class SqlCareStore final : public CareStore {
   std::optional<CareStatus> GetStatus(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kStatusColumns +
-                             " FROM care_status s WHERE child_id = ? AND region_code >= ? AND "
-                             "region_code < ?");
+                             " FROM care_status s WHERE s.child_id = ? AND s.region_code >= ? AND "
+                             "s.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "s."));
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return StatusFromRow(s);
@@ -106,7 +105,7 @@ class SqlCareStore final : public CareStore {
                  "visit_due = excluded.visit_due, last_update = excluded.last_update, "
                  "computed_at = excluded.computed_at")
         .Bind(1, c.child_id)
-        .Bind(2, Province(c.region_code))
+        .Bind(2, ProvinceCodeOf(c.region_code))
         .Bind(3, c.region_code)
         .Bind(4, int64_t{c.in_ledger ? 1 : 0})
         .Bind(5, c.ledger_source)
@@ -134,7 +133,8 @@ class SqlCareStore final : public CareStore {
     }
     const std::string where =
         " FROM care_status s JOIN children c ON c.id = s.child_id WHERE s.region_code >= ? AND "
-        "s.region_code < ? AND (? = 0 OR s.in_ledger = 1) AND (? = '' OR s.colour = ?) AND "
+        "s.region_code < ?" + h_.dialect.ProvinceFilter(root, "s.") +
+        " AND (? = 0 OR s.in_ledger = 1) AND (? = '' OR s.colour = ?) AND "
         "(? = 0 OR (s.visit_due != '' AND s.visit_due <= ?))";
     const auto bind = [&](Statement& s) {
       s.Bind(1, root).Bind(2, PrefixUpperBound(root)).Bind(3, int64_t{q.ledger_only ? 1 : 0})
@@ -158,8 +158,8 @@ class SqlCareStore final : public CareStore {
   std::vector<std::pair<std::string, int64_t>> CountByColour(const RegionScope& scope) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
-        "SELECT colour, count(*) FROM care_status WHERE region_code >= ? AND region_code < ? "
-        "GROUP BY colour ORDER BY colour");
+        "SELECT colour, count(*) FROM care_status WHERE region_code >= ? AND region_code < ?" +
+        h_.dialect.ProvinceFilter(scope.root_code) + " GROUP BY colour ORDER BY colour");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
     std::vector<std::pair<std::string, int64_t>> out;
     while (s.Step()) out.emplace_back(s.Text(0), s.Int(1));
@@ -184,8 +184,8 @@ class SqlCareStore final : public CareStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
         "SELECT e.at, e.username, e.event, e.reason FROM ledger_events e JOIN children c ON "
-        "c.id = e.child_id WHERE e.child_id = ? AND c.region_code >= ? AND c.region_code < ? "
-        "ORDER BY e.id DESC");
+        "c.id = e.child_id WHERE e.child_id = ? AND c.region_code >= ? AND c.region_code < ?" +
+        h_.dialect.ProvinceFilter(scope.root_code, "c.") + " ORDER BY e.id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<LedgerEvent> out;
     while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
@@ -199,7 +199,7 @@ class SqlCareStore final : public CareStore {
         .Prepare("INSERT INTO visits (child_id, province_code, region_code, visit_date, visitor_id, "
                  "visitor_name, doc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .Bind(1, v.child_id)
-        .Bind(2, Province(v.region_code))
+        .Bind(2, ProvinceCodeOf(v.region_code))
         .Bind(3, v.region_code)
         .Bind(4, v.visit_date)
         .Bind(5, v.visitor_id)
@@ -216,7 +216,8 @@ class SqlCareStore final : public CareStore {
     auto s = reader->Prepare(
         "SELECT v.id, v.child_id, v.region_code, v.visit_date, v.visitor_id, v.visitor_name, v.doc, "
         "v.created_at FROM visits v JOIN children c ON c.id = v.child_id WHERE v.child_id = ? AND "
-        "c.region_code >= ? AND c.region_code < ? ORDER BY v.visit_date DESC, v.id DESC");
+        "c.region_code >= ? AND c.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "c.") +
+        " ORDER BY v.visit_date DESC, v.id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<Visit> out;
     while (s.Step())
@@ -234,7 +235,7 @@ class SqlCareStore final : public CareStore {
                  "stage_entered, deadline, assignee_id, assignee_name, title, reporter, created_at, "
                  "created_by, closed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1)")
         .Bind(1, c.child_id)
-        .Bind(2, Province(c.region_code))
+        .Bind(2, ProvinceCodeOf(c.region_code))
         .Bind(3, c.region_code)
         .Bind(4, c.source)
         .Bind(5, c.stage)
@@ -256,7 +257,8 @@ class SqlCareStore final : public CareStore {
   std::optional<CaseRecord> GetCase(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kCaseColumns +
-                             " FROM cases WHERE id = ? AND region_code >= ? AND region_code < ?");
+                             " FROM cases WHERE id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return CaseFromRow(s);
@@ -300,8 +302,8 @@ class SqlCareStore final : public CareStore {
   std::vector<CaseRecord> ListCases(const RegionScope& scope, const CaseQuery& q,
                                     int64_t* total) override {
     const std::string where =
-        " FROM cases WHERE region_code >= ? AND region_code < ? AND "
-        "(CASE WHEN ? = '' THEN stage != 'closed' ELSE stage = ? END) AND "
+        " FROM cases WHERE region_code >= ? AND region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code) +
+        " AND (CASE WHEN ? = '' THEN stage != 'closed' ELSE stage = ? END) AND "
         "(? = 0 OR (deadline != '' AND deadline < ?)) AND (? = 0 OR assignee_id = ?)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, q.stage)
@@ -326,8 +328,8 @@ class SqlCareStore final : public CareStore {
   std::vector<CaseRecord> ChildCases(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kCaseColumns +
-                             " FROM cases WHERE child_id = ? AND region_code >= ? AND "
-                             "region_code < ? ORDER BY id DESC");
+                             " FROM cases WHERE child_id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code) + " ORDER BY id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<CaseRecord> out;
     while (s.Step()) out.push_back(CaseFromRow(s));
@@ -346,7 +348,7 @@ class SqlCareStore final : public CareStore {
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', '', ?, ?, ?, ?)")
         .Bind(1, r.child_id)
         .BindOptionalInt(2, r.case_id)
-        .Bind(3, Province(r.region_code))
+        .Bind(3, ProvinceCodeOf(r.region_code))
         .Bind(4, r.region_code)
         .Bind(5, r.to_department)
         .Bind(6, r.request)
@@ -367,8 +369,8 @@ class SqlCareStore final : public CareStore {
                                       int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kReferralColumns +
-                             " FROM referrals WHERE id = ? AND region_code >= ? AND region_code < ? "
-                             "AND (? = '' OR to_department = ?)");
+                             " FROM referrals WHERE id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code) + " AND (? = '' OR to_department = ?)");
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code))
         .Bind(4, department).Bind(5, department);
     if (!s.Step()) return std::nullopt;
@@ -398,8 +400,9 @@ class SqlCareStore final : public CareStore {
     auto reader = h_.readers->Acquire();
     // A receiver (department set) sees only what is addressed to its department in its region.
     auto s = reader->Prepare(std::string("SELECT ") + kReferralColumns +
-                             " FROM referrals WHERE region_code >= ? AND region_code < ? AND "
-                             "(? = '' OR to_department = ?) AND (? = '' OR status = ?) "
+                             " FROM referrals WHERE region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code) +
+                             " AND (? = '' OR to_department = ?) AND (? = '' OR status = ?) "
                              "ORDER BY due_date, id");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, department)
         .Bind(4, department).Bind(5, status).Bind(6, status);
@@ -411,8 +414,8 @@ class SqlCareStore final : public CareStore {
   std::vector<Referral> ChildReferrals(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kReferralColumns +
-                             " FROM referrals WHERE child_id = ? AND region_code >= ? AND "
-                             "region_code < ? ORDER BY id DESC");
+                             " FROM referrals WHERE child_id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code) + " ORDER BY id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<Referral> out;
     while (s.Step()) out.push_back(ReferralFromRow(s));
@@ -427,7 +430,7 @@ class SqlCareStore final : public CareStore {
         .Prepare("INSERT INTO transfers (child_id, province_code, from_region, to_county, reason, status, "
                  "reply, to_region, created_at, created_by_name, decided_at, decided_by_name) "
                  "VALUES (?, ?, ?, ?, ?, 'pending', '', '', ?, ?, '', '')")
-        .Bind(1, t.child_id).Bind(2, Province(t.from_region)).Bind(3, t.from_region).Bind(4, t.to_county)
+        .Bind(1, t.child_id).Bind(2, ProvinceCodeOf(t.from_region)).Bind(3, t.from_region).Bind(4, t.to_county)
         .Bind(5, t.reason).Bind(6, t.created_at).Bind(7, t.created_by_name)
         .Run();
     t.id = h_.writer.LastInsertId();
@@ -442,7 +445,10 @@ class SqlCareStore final : public CareStore {
 
   std::vector<Transfer> ListTransfers(const RegionScope& scope, bool incoming) override {
     const std::string column = incoming ? "to_county" : "from_region";
-    return Transfers(column + " >= ? AND " + column + " < ? ORDER BY id DESC", [&](Statement& s) {
+    // province_code is the sender's: it narrows only the outgoing list (incoming ones may come
+    // from another province).
+    const std::string province = incoming ? "" : h_.dialect.ProvinceFilter(scope.root_code);
+    return Transfers(column + " >= ? AND " + column + " < ?" + province + " ORDER BY id DESC", [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
     });
   }
@@ -469,7 +475,7 @@ class SqlCareStore final : public CareStore {
         .Prepare("INSERT INTO pushes (child_id, province_code, from_region, to_county, kind, note, status, "
                  "reply, created_at, created_by_name, replied_at, replied_by_name) "
                  "VALUES (?, ?, ?, ?, ?, ?, 'sent', '', ?, ?, '', '')")
-        .Bind(1, p.child_id).Bind(2, Province(p.from_region)).Bind(3, p.from_region).Bind(4, p.to_county)
+        .Bind(1, p.child_id).Bind(2, ProvinceCodeOf(p.from_region)).Bind(3, p.from_region).Bind(4, p.to_county)
         .Bind(5, p.kind).Bind(6, p.note).Bind(7, p.created_at).Bind(8, p.created_by_name)
         .Run();
     p.id = h_.writer.LastInsertId();
@@ -484,7 +490,9 @@ class SqlCareStore final : public CareStore {
 
   std::vector<Push> ListPushes(const RegionScope& scope, bool incoming) override {
     const std::string column = incoming ? "to_county" : "from_region";
-    return Pushes(column + " >= ? AND " + column + " < ? ORDER BY id DESC", [&](Statement& s) {
+    // As for transfers: province_code is the sender's.
+    const std::string province = incoming ? "" : h_.dialect.ProvinceFilter(scope.root_code);
+    return Pushes(column + " >= ? AND " + column + " < ?" + province + " ORDER BY id DESC", [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
     });
   }
@@ -554,7 +562,7 @@ class SqlCareStore final : public CareStore {
         .Prepare("INSERT INTO case_events (case_id, province_code, at, user_id, username, kind, "
                  "from_stage, to_stage, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .Bind(1, c.id)
-        .Bind(2, Province(c.region_code))
+        .Bind(2, ProvinceCodeOf(c.region_code))
         .Bind(3, NowUtcIso())
         .Bind(4, actor.user_id)
         .Bind(5, actor.username)
@@ -570,7 +578,7 @@ class SqlCareStore final : public CareStore {
         .Prepare("INSERT INTO referral_events (referral_id, province_code, at, user_id, username, "
                  "status, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .Bind(1, r.id)
-        .Bind(2, Province(r.region_code))
+        .Bind(2, ProvinceCodeOf(r.region_code))
         .Bind(3, NowUtcIso())
         .Bind(4, actor.user_id)
         .Bind(5, actor.username)

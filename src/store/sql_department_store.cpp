@@ -143,7 +143,7 @@ class SqlDepartmentStore final : public DepartmentStore {
     Transaction tx(h_.writer);
     RefuseIfSealedSinceOpen(h_);
     batch.created_at = NowUtcIso();
-    const std::string province = batch.region_code.substr(0, 2);
+    const std::string province = ProvinceCodeOf(batch.region_code);
     batch.rows_total = static_cast<int64_t>(rows.size());
     batch.rows_loaded = batch.rows_rejected = batch.rows_duplicate = 0;
     h_.writer
@@ -232,8 +232,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   std::optional<ImportBatch> GetBatch(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kBatchColumns +
-                             " FROM import_batches b WHERE id = ? AND region_code >= ? AND "
-                             "region_code < ?");
+                             " FROM import_batches b WHERE b.id = ? AND b.region_code >= ? AND b.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "b."));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return BatchFromRow(s);
@@ -242,8 +242,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   std::vector<ImportBatch> ListBatches(const RegionScope& scope, int64_t limit) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kBatchColumns +
-                             " FROM import_batches b WHERE region_code >= ? AND region_code < ? "
-                             "ORDER BY id DESC LIMIT ?");
+                             " FROM import_batches b WHERE b.region_code >= ? AND b.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "b.") + " ORDER BY b.id DESC LIMIT ?");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, limit);
     std::vector<ImportBatch> out;
     while (s.Step()) out.push_back(BatchFromRow(s));
@@ -255,7 +255,8 @@ class SqlDepartmentStore final : public DepartmentStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kRecordColumns +
                              " FROM source_records r WHERE batch_id = ? AND (? = '' OR status = ?) "
-                             "AND region_code >= ? AND region_code < ? ORDER BY line");
+                             "AND r.region_code >= ? AND r.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "r.") + " ORDER BY line");
     s.Bind(1, batch_id).Bind(2, status).Bind(3, status).Bind(4, scope.root_code)
         .Bind(5, PrefixUpperBound(scope.root_code));
     std::vector<SourceRecord> out;
@@ -269,8 +270,8 @@ class SqlDepartmentStore final : public DepartmentStore {
         std::string("SELECT ") + kRecordColumns +
         " FROM source_records r LEFT JOIN record_links l ON l.source_record_id = r.id "
         "WHERE r.status = 'loaded' AND (? = 0 OR r.batch_id = ?) AND r.region_code >= ? AND "
-        "r.region_code < ? AND (l.source_record_id IS NULL OR l.decided_by_person = 0) "
-        "ORDER BY r.id");
+        "r.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "r.") +
+        " AND (l.source_record_id IS NULL OR l.decided_by_person = 0) ORDER BY r.id");
     s.Bind(1, batch_id).Bind(2, batch_id).Bind(3, scope.root_code)
         .Bind(4, PrefixUpperBound(scope.root_code));
     std::vector<SourceRecord> out;
@@ -281,8 +282,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   std::optional<SourceRecord> GetRecord(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kRecordColumns +
-                             " FROM source_records r WHERE id = ? AND region_code >= ? AND "
-                             "region_code < ?");
+                             " FROM source_records r WHERE r.id = ? AND r.region_code >= ? AND r.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "r."));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return RecordFromRow(s, h_.cipher);
@@ -316,8 +317,8 @@ class SqlDepartmentStore final : public DepartmentStore {
     std::lock_guard lock(h_.write_mutex);
     Transaction tx(h_.writer);
     auto current = h_.writer.Prepare(
-        "SELECT state FROM record_links WHERE source_record_id = ? AND region_code >= ? AND "
-        "region_code < ?");
+        "SELECT state FROM record_links WHERE source_record_id = ? AND region_code >= ? AND region_code < ?" +
+        h_.dialect.ProvinceFilter(scope.root_code));
     current.Bind(1, link.source_record_id).Bind(2, scope.root_code)
         .Bind(3, PrefixUpperBound(scope.root_code));
     if (!current.Step() || current.Text(0) != expected_state) return false;
@@ -331,8 +332,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   std::optional<RecordLink> GetLink(const RegionScope& scope, int64_t source_record_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kLinkColumns +
-                             " FROM record_links l WHERE source_record_id = ? AND "
-                             "region_code >= ? AND region_code < ?");
+                             " FROM record_links l WHERE l.source_record_id = ? AND l.region_code >= ? AND "
+                             "l.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "l."));
     s.Bind(1, source_record_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return LinkFromRow(s);
@@ -355,7 +356,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   LinkedPage ListLinks(const RegionScope& scope, const LinkQuery& q) override {
     const std::string where =
         " FROM record_links l JOIN source_records r ON r.id = l.source_record_id "
-        "WHERE l.region_code >= ? AND l.region_code < ? AND (? = '' OR l.state = ?) AND "
+        "WHERE l.region_code >= ? AND l.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "l.") +
+        " AND (? = '' OR l.state = ?) AND "
         "(? = 0 OR l.batch_id = ?) AND (? = '' OR r.record_kind = ?)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, q.state)
@@ -374,7 +376,8 @@ class SqlDepartmentStore final : public DepartmentStore {
         std::string("SELECT ") + kLinkColumns + ", " + kRecordColumns +
         " FROM record_links l JOIN source_records r ON r.id = l.source_record_id "
         "JOIN children c ON c.id = l.child_id WHERE l.child_id = ? AND l.state = 'linked' AND "
-        "c.region_code >= ? AND c.region_code < ? ORDER BY r.id DESC");
+        "c.region_code >= ? AND c.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "c.") +
+        " ORDER BY r.id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<LinkedRecord> out;
     while (s.Step()) out.push_back({RecordFromRow(s, h_.cipher, kLinkColumnCount), LinkFromRow(s)});
@@ -384,9 +387,11 @@ class SqlDepartmentStore final : public DepartmentStore {
   std::vector<std::string> ImportedKinds(const RegionScope& scope) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
-        "SELECT DISTINCT record_kind FROM import_batches WHERE (region_code >= ? AND "
-        "region_code < ?) OR substr(?, 1, length(region_code)) = region_code ORDER BY record_kind");
-    // A county's file covers its villages too: a batch of an enclosing region counts.
+        "SELECT DISTINCT record_kind FROM import_batches WHERE ((region_code >= ? AND "
+        "region_code < ?) OR substr(?, 1, length(region_code)) = region_code)" +
+        h_.dialect.ProvinceFilter(scope.root_code) + " ORDER BY record_kind");
+    // A county's file covers its villages too: a batch of an enclosing region counts (and lies,
+    // like the subtree, in the scope's province).
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, scope.root_code);
     std::vector<std::string> out;
     while (s.Step()) out.push_back(s.Text(0));
@@ -395,8 +400,9 @@ class SqlDepartmentStore final : public DepartmentStore {
 
   ChildPage ChildrenLacking(const RegionScope& scope, const LackingQuery& q) override {
     const std::string where =
-        " FROM children c WHERE c.region_code >= ? AND c.region_code < ? AND c.birth_date >= ? "
-        "AND c.birth_date <= ? AND NOT EXISTS (SELECT 1 FROM record_links l JOIN source_records r "
+        " FROM children c WHERE c.region_code >= ? AND c.region_code < ?" +
+        h_.dialect.ProvinceFilter(scope.root_code, "c.") +
+        " AND c.birth_date >= ? AND c.birth_date <= ? AND NOT EXISTS (SELECT 1 FROM record_links l JOIN source_records r "
         "ON r.id = l.source_record_id WHERE l.child_id = c.id AND l.state = 'linked' AND "
         "r.record_kind = ?)";
     const auto bind = [&](Statement& s) {
@@ -421,7 +427,8 @@ class SqlDepartmentStore final : public DepartmentStore {
   LinkedPage Separated(const RegionScope& scope, int64_t offset, int64_t limit) override {
     const std::string where =
         " FROM source_records r JOIN record_links l ON l.source_record_id = r.id "
-        "WHERE r.region_code >= ? AND r.region_code < ? AND r.status = 'loaded' AND "
+        "WHERE r.region_code >= ? AND r.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "r.") +
+        " AND r.status = 'loaded' AND "
         "r.hukou_code != '' AND substr(r.hukou_code, 1, 6) != substr(r.region_code, 1, 6)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
@@ -438,7 +445,8 @@ class SqlDepartmentStore final : public DepartmentStore {
     // Values travel as one JSON array so the statement text stays fixed.
     const std::string where =
         " FROM source_records r JOIN record_links l ON l.source_record_id = r.id "
-        "WHERE r.region_code >= ? AND r.region_code < ? AND r.status = 'loaded' AND "
+        "WHERE r.region_code >= ? AND r.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "r.") +
+        " AND r.status = 'loaded' AND "
         "r.record_kind = ? AND " + h_.dialect.JsonMember("r.fields") + " IN " +
         h_.dialect.JsonArrayParameter();
     const std::string values_json = nlohmann::json(values).dump();

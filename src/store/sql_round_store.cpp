@@ -172,8 +172,8 @@ class SqlRoundStore final : public RoundStore {
   std::vector<std::pair<std::string, int64_t>> ChildrenPerVillage(const RegionScope& scope) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
-        "SELECT region_code, count(*) FROM children WHERE region_code >= ? AND region_code < ? "
-        "GROUP BY region_code ORDER BY region_code");
+        "SELECT region_code, count(*) FROM children WHERE region_code >= ? AND region_code < ?" +
+        h_.dialect.ProvinceFilter(scope.root_code) + " GROUP BY region_code ORDER BY region_code");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code));
     std::vector<std::pair<std::string, int64_t>> out;
     while (s.Step()) out.emplace_back(s.Text(0), s.Int(1));

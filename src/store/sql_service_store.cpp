@@ -3,13 +3,12 @@
 #include <map>
 #include <mutex>
 
+#include "core/region.h"
 #include "store/service_store.h"
 #include "store/sql_internal.h"
 
 namespace tongan::sql {
 namespace {
-
-std::string Province(const std::string& region) { return region.substr(0, 2); }
 
 std::string ServicesJson(const std::vector<std::string>& services) { return nlohmann::json(services).dump(); }
 
@@ -27,6 +26,7 @@ std::optional<std::string> ChildRoot(const RegionScope& scope, const std::string
 
 // ServesScope in SQL on `column`: inside the subtree, or one of the root's ancestors (region
 // codes have 2, 4, 6, 9 or 12 digits). Bound by BindServes; both ranges stay index lookups.
+// All of it lies in the root's province, so callers may add the province filter.
 std::string ServesSql(const std::string& column) {
   return "((" + column + " >= ? AND " + column + " < ?) OR " + column + " IN (?, ?, ?, ?))";
 }
@@ -215,7 +215,7 @@ class SqlServiceStore final : public ServiceStore {
                    "received, received_via, last_delivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(1, child_id)
           .Bind(2, e.item_id)
-          .Bind(3, Province(e.region_code))
+          .Bind(3, ProvinceCodeOf(e.region_code))
           .Bind(4, e.region_code)
           .Bind(5, e.department)
           .Bind(6, int64_t{e.received ? 1 : 0})
@@ -229,7 +229,7 @@ class SqlServiceStore final : public ServiceStore {
                    "VALUES (?, ?, ?, ?, ?, ?)")
           .Bind(1, child_id)
           .Bind(2, n.need_code)
-          .Bind(3, Province(n.region_code))
+          .Bind(3, ProvinceCodeOf(n.region_code))
           .Bind(4, n.region_code)
           .Bind(5, n.source)
           .Bind(6, n.met_by)
@@ -242,7 +242,8 @@ class SqlServiceStore final : public ServiceStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kEntitlementColumns +
                              " FROM child_entitlements e WHERE e.child_id = ? AND e.region_code >= ? AND "
-                             "e.region_code < ? ORDER BY e.item_id");
+                             "e.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "e.") +
+                             " ORDER BY e.item_id");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<EntitlementRow> out;
     while (s.Step()) out.push_back(EntitlementFromRow(s));
@@ -253,7 +254,8 @@ class SqlServiceStore final : public ServiceStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kNeedColumns +
                              " FROM child_needs n WHERE n.child_id = ? AND n.region_code >= ? AND "
-                             "n.region_code < ? ORDER BY n.need_code");
+                             "n.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "n.") +
+                             " ORDER BY n.need_code");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<NeedRow> out;
     while (s.Step()) out.push_back(NeedFromRow(s));
@@ -264,8 +266,7 @@ class SqlServiceStore final : public ServiceStore {
                                              size_t code_length) override {
     // Rows are per (child, item), so count(*) per item counts children.
     return Counts(scope, region_code, code_length,
-                  "SELECT substr(region_code, 1, ?) AS r, item_id, count(*), sum(received) "
-                  "FROM child_entitlements WHERE region_code >= ? AND region_code < ? "
+                  "SELECT substr(region_code, 1, ?) AS r, item_id, count(*), sum(received) FROM child_entitlements",
                   "GROUP BY r, item_id ORDER BY r, item_id");
   }
 
@@ -277,8 +278,9 @@ class SqlServiceStore final : public ServiceStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
         "SELECT department, count(*), sum(all_received) FROM (SELECT department, child_id, "
-        "min(received) AS all_received FROM child_entitlements WHERE region_code >= ? AND region_code < ? "
-        "GROUP BY department, child_id) AS per_child GROUP BY department ORDER BY department");
+        "min(received) AS all_received FROM child_entitlements WHERE region_code >= ? AND region_code < ?" +
+        h_.dialect.ProvinceFilter(*root) +
+        " GROUP BY department, child_id) AS per_child GROUP BY department ORDER BY department");
     s.Bind(1, *root).Bind(2, PrefixUpperBound(*root));
     std::vector<CountCell> out;
     while (s.Step()) out.push_back({*root, s.Text(0), s.Int(1), s.Int(2)});
@@ -288,8 +290,8 @@ class SqlServiceStore final : public ServiceStore {
   std::vector<CountCell> NeedCounts(const RegionScope& scope, const std::string& region_code,
                                     size_t code_length) override {
     return Counts(scope, region_code, code_length,
-                  "SELECT substr(region_code, 1, ?) AS r, need_code, count(*), " + CountWhere("met_by != ''") + " "
-                  "FROM child_needs WHERE region_code >= ? AND region_code < ? "
+                  "SELECT substr(region_code, 1, ?) AS r, need_code, count(*), " + CountWhere("met_by != ''") +
+                      " FROM child_needs",
                   "GROUP BY r, need_code ORDER BY r, need_code");
   }
 
@@ -303,7 +305,7 @@ class SqlServiceStore final : public ServiceStore {
     }
     const std::string where =
         " FROM child_entitlements e JOIN children c ON c.id = e.child_id WHERE e.region_code >= ? AND "
-        "e.region_code < ? AND e.received = 0 AND (? = '' OR e.department = ?) AND (? = '' OR e.item_id = ?)";
+        "e.region_code < ?" + h_.dialect.ProvinceFilter(*root, "e.") + " AND e.received = 0 AND (? = '' OR e.department = ?) AND (? = '' OR e.item_id = ?)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, *root).Bind(2, PrefixUpperBound(*root)).Bind(3, department).Bind(4, department)
           .Bind(5, item_id).Bind(6, item_id);
@@ -332,7 +334,7 @@ class SqlServiceStore final : public ServiceStore {
     }
     const std::string where =
         " FROM child_needs n JOIN children c ON c.id = n.child_id WHERE n.region_code >= ? AND "
-        "n.region_code < ? AND n.met_by = '' AND (? = '' OR n.need_code = ?)";
+        "n.region_code < ?" + h_.dialect.ProvinceFilter(*root, "n.") + " AND n.met_by = '' AND (? = '' OR n.need_code = ?)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, *root).Bind(2, PrefixUpperBound(*root)).Bind(3, need_code).Bind(4, need_code);
     };
@@ -361,7 +363,7 @@ class SqlServiceStore final : public ServiceStore {
                  "recorded_by_name, created_at, voided_at, void_reason) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')")
         .Bind(1, d.child_id)
-        .Bind(2, Province(d.region_code))
+        .Bind(2, ProvinceCodeOf(d.region_code))
         .Bind(3, d.region_code)
         .Bind(4, d.item_id)
         .Bind(5, d.department)
@@ -382,7 +384,8 @@ class SqlServiceStore final : public ServiceStore {
   std::optional<Delivery> GetDelivery(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kDeliveryColumns +
-                             " FROM service_deliveries WHERE id = ? AND region_code >= ? AND region_code < ?");
+                             " FROM service_deliveries WHERE id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return DeliveryFromRow(s);
@@ -392,7 +395,7 @@ class SqlServiceStore final : public ServiceStore {
     std::lock_guard lock(h_.write_mutex);
     h_.writer
         .Prepare("UPDATE service_deliveries SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at = '' "
-                 "AND region_code >= ? AND region_code < ?")
+                 "AND region_code >= ? AND region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code))
         .Bind(1, NowUtcIso())
         .Bind(2, reason)
         .Bind(3, id)
@@ -405,8 +408,8 @@ class SqlServiceStore final : public ServiceStore {
   std::vector<Delivery> ChildDeliveries(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kDeliveryColumns +
-                             " FROM service_deliveries WHERE child_id = ? AND region_code >= ? AND "
-                             "region_code < ? ORDER BY delivered_on DESC, id DESC");
+                             " FROM service_deliveries WHERE child_id = ? AND region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code) + " ORDER BY delivered_on DESC, id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<Delivery> out;
     while (s.Step()) out.push_back(DeliveryFromRow(s));
@@ -422,7 +425,8 @@ class SqlServiceStore final : public ServiceStore {
       return {};
     }
     const std::string where =
-        " FROM service_deliveries WHERE region_code >= ? AND region_code < ? AND (? = '' OR department = ?)";
+        " FROM service_deliveries WHERE region_code >= ? AND region_code < ?" + h_.dialect.ProvinceFilter(*root) +
+        " AND (? = '' OR department = ?)";
     const auto bind = [&](Statement& s) {
       s.Bind(1, *root).Bind(2, PrefixUpperBound(*root)).Bind(3, department).Bind(4, department);
     };
@@ -450,7 +454,7 @@ class SqlServiceStore final : public ServiceStore {
         .Prepare("INSERT INTO service_providers (province_code, region_code, kind, name, volunteer_type, address, "
                  "contact_name, contact_phone, services, capacity, project, active, created_at, updated_at, "
                  "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
-        .Bind(1, Province(p.region_code))
+        .Bind(1, ProvinceCodeOf(p.region_code))
         .Bind(2, p.region_code)
         .Bind(3, p.kind)
         .Bind(4, p.name)
@@ -472,7 +476,8 @@ class SqlServiceStore final : public ServiceStore {
   std::optional<Provider> GetProvider(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kProviderColumns +
-                             " FROM service_providers p WHERE p.id = ? AND " + ServesSql("p.region_code"));
+                             " FROM service_providers p WHERE p.id = ? AND " + ServesSql("p.region_code") +
+                             h_.dialect.ProvinceFilter(scope.root_code, "p."));
     s.Bind(1, id);
     BindServes(s, 2, scope);
     if (!s.Step()) return std::nullopt;
@@ -486,8 +491,8 @@ class SqlServiceStore final : public ServiceStore {
         "UPDATE service_providers SET province_code = ?, region_code = ?, kind = ?, name = ?, volunteer_type = ?, "
         "address = ?, contact_name = ?, contact_phone = ?, services = ?, capacity = ?, project = ?, active = ?, "
         "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND " +
-        ServesSql("region_code"));
-    s.Bind(1, Province(p.region_code))
+        ServesSql("region_code") + h_.dialect.ProvinceFilter(scope.root_code));
+    s.Bind(1, ProvinceCodeOf(p.region_code))
         .Bind(2, p.region_code)
         .Bind(3, p.kind)
         .Bind(4, p.name)
@@ -511,7 +516,7 @@ class SqlServiceStore final : public ServiceStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(
         std::string("SELECT ") + kProviderColumns + " FROM service_providers p WHERE " +
-        SupplySql("p.region_code", q.region_code) +
+        SupplySql("p.region_code", q.region_code) + h_.dialect.ProvinceFilter(scope.root_code, "p.") +
         " AND (? = '' OR p.kind = ?) AND "
         "(? = '' OR " + h_.dialect.JsonArrayHas("p.services") + ") AND "
         "(? = 0 OR p.active = 1) ORDER BY p.region_code, p.kind, p.name, p.id");
@@ -533,7 +538,7 @@ class SqlServiceStore final : public ServiceStore {
                  "starts_on, ends_on, capacity, description, status, created_at, created_by_name) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .Bind(1, a.provider_id)
-        .Bind(2, Province(a.region_code))
+        .Bind(2, ProvinceCodeOf(a.region_code))
         .Bind(3, a.region_code)
         .Bind(4, a.title)
         .Bind(5, ServicesJson(a.services))
@@ -553,7 +558,8 @@ class SqlServiceStore final : public ServiceStore {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string("SELECT ") + kActivityColumns +
                              " FROM service_activities a JOIN service_providers p ON p.id = a.provider_id "
-                             "WHERE a.id = ? AND " + ServesSql("a.region_code"));
+                             "WHERE a.id = ? AND " + ServesSql("a.region_code") +
+                             h_.dialect.ProvinceFilter(scope.root_code, "a."));
     s.Bind(1, id);
     BindServes(s, 2, scope);
     if (!s.Step()) return std::nullopt;
@@ -563,7 +569,7 @@ class SqlServiceStore final : public ServiceStore {
   bool SetActivityStatus(const RegionScope& scope, int64_t id, const std::string& status) override {
     std::lock_guard lock(h_.write_mutex);
     auto s = h_.writer.Prepare("UPDATE service_activities SET status = ? WHERE id = ? AND " +
-                               ServesSql("region_code"));
+                               ServesSql("region_code") + h_.dialect.ProvinceFilter(scope.root_code));
     s.Bind(1, status).Bind(2, id);
     BindServes(s, 3, scope);
     s.Run();
@@ -578,7 +584,7 @@ class SqlServiceStore final : public ServiceStore {
     auto s = reader->Prepare(
         std::string("SELECT ") + kActivityColumns +
         " FROM service_activities a JOIN service_providers p ON p.id = a.provider_id WHERE " +
-        SupplySql("a.region_code", region_code) +
+        SupplySql("a.region_code", region_code) + h_.dialect.ProvinceFilter(scope.root_code, "a.") +
         " AND (? = '' OR " + h_.dialect.JsonArrayHas("a.services") + ") AND "
         "(? = 0 OR (a.status = 'open' AND (a.ends_on = '' OR a.ends_on >= ?))) "
         "ORDER BY a.starts_on DESC, a.id DESC");
@@ -602,7 +608,7 @@ class SqlServiceStore final : public ServiceStore {
                  "signed_up_by_name = excluded.signed_up_by_name, withdrawn_at = '' WHERE activity_participants.withdrawn_at != ''")
         .Bind(1, activity_id)
         .Bind(2, child_id)
-        .Bind(3, Province(region_code))
+        .Bind(3, ProvinceCodeOf(region_code))
         .Bind(4, region_code)
         .Bind(5, NowUtcIso())
         .Bind(6, by_name)
@@ -647,8 +653,9 @@ class SqlServiceStore final : public ServiceStore {
     {
       auto s = reader->Prepare(std::string("SELECT ") + kParticipantColumns +
                                " FROM activity_participants ap JOIN children c ON c.id = ap.child_id "
-                               "WHERE ap.activity_id = ? AND ap.region_code >= ? AND ap.region_code < ? "
-                               "ORDER BY ap.region_code, ap.child_id");
+                               "WHERE ap.activity_id = ? AND ap.region_code >= ? AND ap.region_code < ?" +
+                               h_.dialect.ProvinceFilter(scope.root_code, "ap.") +
+                               " ORDER BY ap.region_code, ap.child_id");
       s.Bind(1, activity_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
       while (s.Step()) {
         by_child[s.Int(1)] = out.size();
@@ -675,8 +682,8 @@ class SqlServiceStore final : public ServiceStore {
           std::string("SELECT ") + kActivityColumns + ", " + kParticipantColumns +
           " FROM activity_participants ap JOIN service_activities a ON a.id = ap.activity_id "
           "JOIN service_providers p ON p.id = a.provider_id JOIN children c ON c.id = ap.child_id "
-          "WHERE ap.child_id = ? AND ap.region_code >= ? AND ap.region_code < ? "
-          "ORDER BY a.starts_on DESC, a.id DESC");
+          "WHERE ap.child_id = ? AND ap.region_code >= ? AND ap.region_code < ?" +
+          h_.dialect.ProvinceFilter(scope.root_code, "ap.") + " ORDER BY a.starts_on DESC, a.id DESC");
       s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
       while (s.Step()) out.emplace_back(ActivityFromRow(s), ParticipantFromRow(s, kActivityColumnCount));
     }
@@ -699,7 +706,7 @@ class SqlServiceStore final : public ServiceStore {
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .Bind(1, r.provider_id)
         .Bind(2, r.child_id)
-        .Bind(3, Province(r.region_code))
+        .Bind(3, ProvinceCodeOf(r.region_code))
         .Bind(4, r.region_code)
         .Bind(5, r.need_code)
         .Bind(6, r.started_on)
@@ -716,7 +723,8 @@ class SqlServiceStore final : public ServiceStore {
   std::optional<Pairing> GetPairing(const RegionScope& scope, int64_t id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string(kPairingSelect) +
-                             "WHERE r.id = ? AND r.region_code >= ? AND r.region_code < ?");
+                             "WHERE r.id = ? AND r.region_code >= ? AND r.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "r."));
     s.Bind(1, id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     if (!s.Step()) return std::nullopt;
     return PairingFromRow(s);
@@ -728,7 +736,7 @@ class SqlServiceStore final : public ServiceStore {
     std::lock_guard lock(h_.write_mutex);
     h_.writer
         .Prepare("UPDATE pairings SET ended_on = ?, end_reason = ? WHERE id = ? AND ended_on = '' "
-                 "AND region_code >= ? AND region_code < ?")
+                 "AND region_code >= ? AND region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code))
         .Bind(1, ended_on)
         .Bind(2, reason)
         .Bind(3, id)
@@ -741,8 +749,8 @@ class SqlServiceStore final : public ServiceStore {
   std::vector<Pairing> ChildPairings(const RegionScope& scope, int64_t child_id) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string(kPairingSelect) +
-                             "WHERE r.child_id = ? AND r.region_code >= ? AND r.region_code < ? "
-                             "ORDER BY r.ended_on != '', r.started_on DESC, r.id DESC");
+                             "WHERE r.child_id = ? AND r.region_code >= ? AND r.region_code < ?" +
+                             h_.dialect.ProvinceFilter(scope.root_code, "r.") + " ORDER BY r.ended_on != '', r.started_on DESC, r.id DESC");
     s.Bind(1, child_id).Bind(2, scope.root_code).Bind(3, PrefixUpperBound(scope.root_code));
     std::vector<Pairing> out;
     while (s.Step()) out.push_back(PairingFromRow(s));
@@ -752,7 +760,8 @@ class SqlServiceStore final : public ServiceStore {
   std::vector<Pairing> ListPairings(const RegionScope& scope, int64_t provider_id, bool active_only) override {
     auto reader = h_.readers->Acquire();
     auto s = reader->Prepare(std::string(kPairingSelect) +
-                             "WHERE r.region_code >= ? AND r.region_code < ? AND (? = 0 OR r.provider_id = ?) "
+                             "WHERE r.region_code >= ? AND r.region_code < ?" + h_.dialect.ProvinceFilter(scope.root_code, "r.") +
+                             " AND (? = 0 OR r.provider_id = ?) "
                              "AND (? = 0 OR r.ended_on = '') ORDER BY r.region_code, r.child_id, r.id");
     s.Bind(1, scope.root_code).Bind(2, PrefixUpperBound(scope.root_code)).Bind(3, provider_id)
         .Bind(4, provider_id).Bind(5, int64_t{active_only ? 1 : 0});
@@ -762,14 +771,15 @@ class SqlServiceStore final : public ServiceStore {
   }
 
  private:
-  // One (region cut to code_length, key) count query over a child table's region range; `sql`
-  // binds code_length, then the range.
+  // One (region cut to code_length, key) count query over a child table's region range:
+  // `select_from` binds code_length, the range follows it, then `group_by`.
   std::vector<CountCell> Counts(const RegionScope& scope, const std::string& region_code, size_t code_length,
-                                const std::string& sql) {
+                                const std::string& select_from, const std::string& group_by) {
     const auto root = ChildRoot(scope, region_code);
     if (!root) return {};
     auto reader = h_.readers->Acquire();
-    auto s = reader->Prepare(sql);
+    auto s = reader->Prepare(select_from + " WHERE region_code >= ? AND region_code < ?" +
+                             h_.dialect.ProvinceFilter(*root) + " " + group_by);
     s.Bind(1, static_cast<int64_t>(code_length)).Bind(2, *root).Bind(3, PrefixUpperBound(*root));
     std::vector<CountCell> out;
     while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2), s.Int(3)});

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/region.h"
 #include "store/sql_internal.h"
 #include "store/stats_store.h"
 
@@ -224,7 +225,7 @@ class SqlStatsStore final : public StatsStore {
                    "ON CONFLICT (child_id) DO UPDATE SET province_code = excluded.province_code, "
                    "region_code = excluded.region_code, figures = excluded.figures")
           .Bind(1, child_id)
-          .Bind(2, std::string_view(region_code).substr(0, 2))
+          .Bind(2, ProvinceCodeOf(region_code))
           .Bind(3, region_code)
           .Bind(4, text)
           .Run();
@@ -300,8 +301,8 @@ class SqlStatsStore final : public StatsStore {
     });
     {
       auto s = h_.writer.Prepare(
-          "SELECT region_code, figures FROM child_figures WHERE region_code >= ? AND region_code < ? "
-          "ORDER BY region_code");
+          "SELECT region_code, figures FROM child_figures WHERE region_code >= ? AND region_code < ?" +
+          h_.dialect.ProvinceFilter(region_code) + " ORDER BY region_code");
       s.Bind(1, region_code).Bind(2, end);
       while (s.Step()) {
         KeySums* into = sums.Enter(s.Text(0));
@@ -429,7 +430,8 @@ class SqlStatsStore final : public StatsStore {
     const std::string needle = " " + key + "=";
     const std::string end = PrefixUpperBound(region_code);
     const std::string where =
-        " FROM child_figures WHERE region_code >= ? AND region_code < ? AND " + h_.dialect.Contains("figures");
+        " FROM child_figures WHERE region_code >= ? AND region_code < ?" + h_.dialect.ProvinceFilter(region_code) +
+        " AND " + h_.dialect.Contains("figures");
     auto reader = h_.readers->Acquire();
     if (total) {
       auto count = reader->Prepare("SELECT count(*)" + where);
