@@ -16,6 +16,7 @@
 #include "store/sql_db.h"
 #include "store/audit_chain.h"
 #include "store/sha256.h"
+#include "store/prefetch.h"
 #include "store/sql_internal.h"
 #include "store/store.h"
 
@@ -406,12 +407,15 @@ class SqlStore final : public Store {
     return changed;
   }
 
-  void UpsertVillage(const std::string& code, const std::string& name) override {
+  void UpsertVillages(const std::vector<std::pair<std::string, std::string>>& code_and_name) override {
     std::lock_guard lock(write_mutex_);
-    writer_.Prepare("INSERT INTO villages (code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name")
-        .Bind(1, code)
-        .Bind(2, name)
-        .Run();
+    Transaction tx(writer_);
+    for (const auto& [code, name] : code_and_name)
+      writer_.Prepare("INSERT INTO villages (code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name")
+          .Bind(1, code)
+          .Bind(2, name)
+          .Run();
+    tx.Commit();
   }
 
   std::vector<std::pair<std::string, std::string>> Villages() override {
@@ -535,8 +539,8 @@ class SqlStore final : public Store {
     sql::RefuseIfSealedSinceOpen(*handles_);
     const bool empty = !writer_.Prepare("SELECT 1 FROM children LIMIT 1").Step();
     const std::vector<std::string> deferred_indexes = empty ? DropChildIndexes() : std::vector<std::string>{};
-    // The next batch is made (by `next`, then sealed and serialised) on another core while this
-    // one is written.
+    // Three stages share the cores: `next` makes batches ahead on its own thread, two threads seal
+    // and serialise the next batch, and this one writes the current batch.
     // PostgreSQL takes the rows by COPY (ids from the identity column), SQLite row by row.
     const bool copy = handles_->backend == sql::Backend::kPostgres;
     struct Batch {
@@ -562,12 +566,25 @@ class SqlStore final : public Store {
       }
       return part;
     };
-    const auto make_batch = [&]() -> std::optional<Batch> {
-      Batch batch;
+    struct Source {
+      std::vector<Child> children;
       std::vector<uint32_t> class_basis;
-      if (!next(batch.children, class_basis)) return std::nullopt;
-      if (class_basis.size() != batch.children.size())
-        throw std::invalid_argument("class_basis must parallel children");
+    };
+    Prefetch<Source> sources(
+        [&]() -> std::optional<Source> {
+          Source source;
+          if (!next(source.children, source.class_basis)) return std::nullopt;
+          if (source.class_basis.size() != source.children.size())
+            throw std::invalid_argument("class_basis must parallel children");
+          return source;
+        },
+        2);
+    const auto make_batch = [&]() -> std::optional<Batch> {
+      std::optional<Source> source = sources.Pop();
+      if (!source) return std::nullopt;
+      Batch batch;
+      batch.children = std::move(source->children);
+      const std::vector<uint32_t>& class_basis = source->class_basis;
       const size_t n = batch.children.size();
       auto second_half = std::async(std::launch::async, encode, std::cref(batch), std::cref(class_basis), n / 2, n);
       Batch first_half = encode(batch, class_basis, 0, n / 2);
@@ -971,7 +988,7 @@ class SqlStore final : public Store {
       auto cache = writer_.Prepare("PRAGMA cache_size");
       cache.Step();
       sqlite_cache_size = cache.Int(0);
-      writer_.Exec("PRAGMA threads = 2; PRAGMA cache_size = -524288");
+      writer_.Exec("PRAGMA threads = 2; PRAGMA cache_size = -2097152");
     }
     try {
       for (const std::string& create : creates) writer_.Exec(create);

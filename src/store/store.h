@@ -193,7 +193,9 @@ class Store {
                        bool enabled) = 0;
 
   // Villages (12-digit codes) added by the deployment; the rest of the tree is shipped data.
-  virtual void UpsertVillage(const std::string& code, const std::string& name) = 0;
+  // In one transaction: a province brings tens of thousands.
+  virtual void UpsertVillages(const std::vector<std::pair<std::string, std::string>>& code_and_name) = 0;
+  void UpsertVillage(const std::string& code, const std::string& name) { UpsertVillages({{code, name}}); }
   virtual std::vector<std::pair<std::string, std::string>> Villages() = 0;
 
   // Children. `class_basis` is ClassBasisOf(child) computed by the caller.
@@ -209,7 +211,8 @@ class Store {
   // vectors, `class_basis` parallel to `children`). One transaction: on a duplicate ID number
   // (StoreConflict) or any error nothing is stored. Into an empty registry the children's indexes
   // are built once after the rows, several times faster at a province's millions than keeping them
-  // up row by row; readers of the registry wait for the load. Returns the number of children stored.
+  // up row by row; readers of the registry wait for the load. `next` runs on another thread, one
+  // call at a time, and must not call the store. Returns the number of children stored.
   using ChildBatchSource = std::function<bool(std::vector<Child>& children, std::vector<uint32_t>& class_basis)>;
   virtual int64_t LoadChildren(const ChildBatchSource& next, const Actor& actor) = 0;
   // Replaces the record if it is in scope and still at `expected_version`; writes one history row
