@@ -170,8 +170,12 @@ class PostgresConnection final : public Connection {
     for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
     PGresult* started = Command((sql + ") FROM STDIN").c_str(), PGRES_COPY_IN);
     PQclear(started);
-    std::string buffer;
-    bool sent = true;
+    std::string buffer, send_error;  // libpq's message for the first send that failed
+    const auto send = [&] {
+      if (send_error.empty() && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
+        send_error = PQerrorMessage(conn_);
+      buffer.clear();
+    };
     for (const TextRow& row : rows) {
       for (size_t i = 0; i < row.size(); ++i) {
         if (i) buffer += '\t';
@@ -182,18 +186,19 @@ class PostgresConnection final : public Connection {
         }
       }
       buffer += '\n';
-      if (buffer.size() >= (1 << 20)) {
-        sent = sent && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) == 1;
-        buffer.clear();
-      }
+      if (buffer.size() >= (1 << 20)) send();
     }
-    if (!buffer.empty()) sent = sent && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) == 1;
-    if (PQputCopyEnd(conn_, sent ? nullptr : "client could not send the rows") != 1)
-      throw ErrorFrom(nullptr, conn_, "copy");
+    if (!buffer.empty()) send();
     std::optional<Error> failed;
+    if (PQputCopyEnd(conn_, send_error.empty() ? nullptr : "client could not send the rows") != 1)
+      failed = ErrorFrom(nullptr, conn_, "copy end");
+    if (!send_error.empty()) failed = Error(Error::Kind::kOther, "copy: " + send_error);
+    // Every result is read, so the connection is idle again whatever happened.
     while (PGresult* r = PQgetResult(conn_)) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed) failed = ErrorFrom(r, conn_, "copy");
+      const auto status = PQresultStatus(r);
+      if (status != PGRES_COMMAND_OK && !failed) failed = ErrorFrom(r, conn_, "copy");
       PQclear(r);
+      if (status == PGRES_COPY_IN) break;  // the end could not be sent: libpq would repeat this forever
     }
     if (failed) throw *failed;
     changes_ = static_cast<int64_t>(rows.size());

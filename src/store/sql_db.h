@@ -139,6 +139,9 @@ class Transaction {
   bool done_ = false;
 };
 
+// Page cache of each SQLite connection, in KiB (PRAGMA cache_size takes it negated).
+inline constexpr int kSqliteCacheKib = 65536;
+
 // Opens `path` (created if missing) with WAL, synchronous=FULL, foreign keys and a busy timeout.
 std::unique_ptr<Connection> OpenSqlite(const std::string& path, bool read_only = false);
 // Connects to a libpq URI ("postgresql://user@host:port/db"); readers are read-only sessions.

@@ -571,9 +571,12 @@ class SqlStore final : public Store {
       std::vector<uint32_t> class_basis;
     };
     Prefetch<Source> sources(
-        [&]() -> std::optional<Source> {
+        [&, ended = false]() mutable -> std::optional<Source> {
           Source source;
-          if (!next(source.children, source.class_basis)) return std::nullopt;
+          if (ended) return std::nullopt;
+          // A source may hand over its last children with `false`: they are loaded, then it ends.
+          ended = !next(source.children, source.class_basis);
+          if (ended && source.children.empty()) return std::nullopt;
           if (source.class_basis.size() != source.children.size())
             throw std::invalid_argument("class_basis must parallel children");
           return source;
@@ -954,20 +957,18 @@ class SqlStore final : public Store {
     child.updated_at = now;
   }
 
-  // Many rows per INSERT: over a network connection a round trip per row would dominate a load.
-  // Ids are drawn from the sequence first, so each child learns its id whatever order rows land in.
   // Drops the children's secondary indexes inside the caller's transaction and returns the
   // statements that build them again (those backing a constraint stay).
   std::vector<std::string> DropChildIndexes() {
-    std::vector<std::pair<std::string, std::string>> indexes;  // name, definition
+    std::vector<std::pair<std::string, std::string>> indexes;  // quoted name, definition
     {
       auto list = writer_.Prepare(
-        handles_->backend == sql::Backend::kPostgres
-            ? "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-              "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = CAST('children' AS regclass) "
-              "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1"
-            : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'children' "
-              "AND sql IS NOT NULL ORDER BY name");
+          handles_->backend == sql::Backend::kPostgres
+              ? "SELECT CAST(CAST(i.indexrelid AS regclass) AS TEXT), pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = CAST('children' AS regclass) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1"
+              : "SELECT '\"' || replace(name, '\"', '\"\"') || '\"', sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = 'children' AND sql IS NOT NULL ORDER BY name");
       while (list.Step()) indexes.emplace_back(list.Text(0), list.Text(1));
     }
     std::vector<std::string> creates;
@@ -981,23 +982,30 @@ class SqlStore final : public Store {
   void BuildIndexes(const std::vector<std::string>& creates) {
     if (creates.empty()) return;
     // Index builds sort every row: give the sort the second core and room in memory.
-    int64_t sqlite_cache_size = 0;
+    // SQLite: 2 GiB of cache and a second sorting thread for the builds, the usual settings after.
+    struct SqliteSortSettings {
+      explicit SqliteSortSettings(Connection& db) : db(db) { db.Exec("PRAGMA threads = 2; PRAGMA cache_size = -2097152"); }
+      ~SqliteSortSettings() {
+        try {
+          db.Exec("PRAGMA threads = 0; PRAGMA cache_size = -" + std::to_string(sql::kSqliteCacheKib));
+        } catch (...) {
+          // Settings of this connection only; a failure here must not hide the build's outcome.
+        }
+      }
+      Connection& db;
+    };
+    std::optional<SqliteSortSettings> sqlite_sort;
     if (handles_->backend == sql::Backend::kPostgres) {
       writer_.Exec("SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL max_parallel_maintenance_workers = 1");
     } else {
-      auto cache = writer_.Prepare("PRAGMA cache_size");
-      cache.Step();
-      sqlite_cache_size = cache.Int(0);
-      writer_.Exec("PRAGMA threads = 2; PRAGMA cache_size = -2097152");
+      sqlite_sort.emplace(writer_);
     }
     try {
       for (const std::string& create : creates) writer_.Exec(create);
     } catch (const sql::Error& e) {
-      if (sqlite_cache_size) writer_.Exec("PRAGMA cache_size = " + std::to_string(sqlite_cache_size));
       if (IsUniqueViolation(e)) throw StoreConflict(StoreConflict::Kind::kDuplicateIdNumber, "duplicate id number");
       throw;
     }
-    if (sqlite_cache_size) writer_.Exec("PRAGMA cache_size = " + std::to_string(sqlite_cache_size));
   }
   void InsertChildRowsBatched(std::vector<Child>& children, const std::vector<uint32_t>& class_basis,
                               const Actor& actor) {
@@ -1006,6 +1014,8 @@ class SqlStore final : public Store {
     for (size_t i = 0; i < children.size(); ++i) rows.emplace_back(children[i], class_basis[i], cipher_);
     InsertChildRowsBatched(children, rows, actor);
   }
+  // Many rows per INSERT: over a network connection a round trip per row would dominate a load.
+  // Ids are drawn from the sequence first, so each child learns its id whatever order rows land in.
   void InsertChildRowsBatched(std::vector<Child>& children, const std::vector<ChildRowValues>& rows,
                               const Actor& actor) {
     constexpr size_t kRowsPerStatement = 1000;  // 17 parameters a row, under libpq's 65,535

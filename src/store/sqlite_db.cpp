@@ -1,6 +1,7 @@
 // sql::Connection over the SQLite C API.
 #include <sqlite3.h>
 
+#include <string>
 #include <unordered_map>
 
 #include "store/sql_db.h"
@@ -75,7 +76,7 @@ class SqliteConnection final : public Connection {
     Exec("PRAGMA foreign_keys=ON");
     // 64 MiB of page cache rather than the default 2 MiB: a county's indexes stay in memory, and a
     // bulk load into a province-sized file is not bound by re-reading index pages.
-    Exec("PRAGMA cache_size=-65536");
+    Exec("PRAGMA cache_size=-" + std::to_string(kSqliteCacheKib));
     if (read_only) Exec("PRAGMA query_only=ON");
   }
   ~SqliteConnection() override {

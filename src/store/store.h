@@ -207,11 +207,12 @@ class Store {
   // Loads many children in one transaction (demo, import, bench); no history rows.
   virtual void InsertChildrenBulk(std::vector<Child>& children,
                                   const std::vector<uint32_t>& class_basis, const Actor& actor) = 0;
-  // The first load of a registry, a batch at a time until `next` returns false (it fills both
-  // vectors, `class_basis` parallel to `children`). One transaction: on a duplicate ID number
+  // The first load of a registry, a batch at a time: `next` fills both vectors (`class_basis`
+  // parallel to `children`) and returns false after the last batch or when none is left. One transaction: on a duplicate ID number
   // (StoreConflict) or any error nothing is stored. Into an empty registry the children's indexes
   // are built once after the rows, several times faster at a province's millions than keeping them
-  // up row by row; readers of the registry wait for the load. `next` runs on another thread, one
+  // up row by row. Readers see the registry as it was until the load commits (on PostgreSQL,
+  // reads of the children's table wait for it). `next` runs on another thread, one
   // call at a time, and must not call the store. Returns the number of children stored.
   using ChildBatchSource = std::function<bool(std::vector<Child>& children, std::vector<uint32_t>& class_basis)>;
   virtual int64_t LoadChildren(const ChildBatchSource& next, const Actor& actor) = 0;

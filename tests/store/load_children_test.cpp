@@ -84,6 +84,22 @@ TEST(LoadChildren, ADuplicateIdNumberStoresNothingAndKeepsTheUniqueIndex) {
   EXPECT_THROW(env.AddChild(twin), StoreConflict);
 }
 
+TEST(LoadChildren, ASourceMayHandOverItsLastChildrenWithFalse) {
+  TestDeployment env;
+  int calls = 0;
+  const int64_t stored = env.d.store->LoadChildren(
+      [&](std::vector<Child>& children, std::vector<uint32_t>& basis) {
+        ++calls;
+        children = {MakeChild("张三", kVillageA, calls * 2), MakeChild("李四", kVillageB, calls * 2 + 1)};
+        basis.assign(2, 0);
+        return calls < 2;  // the second batch comes with "no more"
+      },
+      {0, "test"});
+  EXPECT_EQ(stored, 4);
+  EXPECT_EQ(env.d.store->CountChildren(), 4);
+  EXPECT_EQ(calls, 2) << "asked no more after false";
+}
+
 TEST(LoadChildren, ANonEmptyRegistryKeepsItsIndexesThroughTheLoad) {
   TestDeployment env;
   const std::vector<std::string> indexes = ChildIndexes(env.db);
