@@ -11,7 +11,7 @@ FUZZ_TARGETS := resident_id csv xlsx json_body rule_files
 
 APT_PACKAGES := cmake g++ make pkg-config libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev \
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev chromium fonts-noto-cjk \
-  libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev clang libclang-rt-14-dev wrk
+  libicu-dev libzip-dev libexpat1-dev libcsv-dev libxlsxwriter-dev libgoogle-perftools-dev clang libclang-rt-14-dev wrk
 
 .PHONY: all deps build web demo test test-unit test-postgres test-e2e test-fuzz fuzz-long test-load bench clean
 
