@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "store/backup.h"
-#include "store/field_cipher.h"
+#include "store/store.h"
 #include "store/sql_db.h"
 
 namespace tongan {
@@ -71,7 +71,7 @@ int RunBackupCommand(const std::string& location, const std::string& backup_file
               backup_file.c_str(), static_cast<double>(report.bytes) / (1 << 20), report.tables.size(), rows,
               report.online_sqlite ? "，各表行数与备份开始时的源库快照一致" : "，各表行数与校验和与源库一致",
               SecondsSince(started));
-  if (ResolveDataKey(location))
+  if (DatabaseIsSealed(location))
     std::printf("备份中的身份证号、电话和住址仍为密文：恢复和读取时需要同一数据密钥（密钥不在备份中，请另行保管）\n");
   return 0;
 }

@@ -486,7 +486,7 @@ SyntheticStream::~SyntheticStream() = default;
 bool SyntheticStream::Next(std::vector<Child>& out, size_t at_most) {
   out.clear();
   if (!more_) return false;
-  more_ = state_->generator.AddChildren(out, at_most);
+  more_ = state_->generator.AddChildren(out, std::max<size_t>(at_most, 1));  // 0 would stall the stream
   return !out.empty();
 }
 

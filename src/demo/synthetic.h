@@ -39,7 +39,8 @@ class SyntheticStream {
   SyntheticStream(const RegionTree& regions, const SyntheticOptions& options);
   ~SyntheticStream();
   const std::vector<SyntheticVillage>& villages() const { return villages_; }
-  // Replaces `out` with the next whole households, about `at_most` children; false when none are left.
+  // Replaces `out` with the next whole households, about `at_most` children and at least one
+  // household; false when none are left.
   bool Next(std::vector<Child>& out, size_t at_most);
 
  private:

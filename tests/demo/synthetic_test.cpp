@@ -128,6 +128,15 @@ TEST(Synthetic, TheStreamGivesTheSameChildrenInBatchesAndStopsAtTheCount) {
   EXPECT_FALSE(stream.Next(batch, 777));
 }
 
+TEST(Synthetic, AStreamAskedForNoChildrenStillGivesOneHousehold) {
+  SyntheticStream stream(RealRegions(), DemoOptions());
+  std::vector<Child> batch;
+  ASSERT_TRUE(stream.Next(batch, 0));
+  ASSERT_FALSE(batch.empty());
+  EXPECT_LE(batch.size(), 12u);
+  EXPECT_EQ(Fingerprint(batch.front()), Fingerprint(DemoData().children.front()));
+}
+
 TEST(Synthetic, VillagesLieUnderTheRealTownshipsOfTheCounty) {
   const RegionTree& regions = RealRegions();
   const std::vector<const Region*> townships = regions.ChildrenOf(kCounty);

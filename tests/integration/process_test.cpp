@@ -70,9 +70,10 @@ TEST(Process, ServesAndStopsGracefullyOnSigterm) {
   std::fclose(server.out);
 }
 
-// Runs the binary with `args` and returns its exit code and what it printed (stdout and stderr).
-std::pair<int, std::string> RunTongan(const std::string& args) {
-  const std::string command = std::string(TONGAN_BINARY) + " " + args + " 2>&1";
+// Runs the binary with `args` (after `env`'s settings, if any) and returns its exit code and
+// what it printed (stdout and stderr).
+std::pair<int, std::string> RunTongan(const std::string& args, const std::string& env = "") {
+  const std::string command = env + " " + TONGAN_BINARY + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string out;
   char buffer[512];
@@ -100,6 +101,23 @@ TEST(Process, AuditVerifyReportsTheHeadAndFailsOnATamperedRow) {
   const auto [broken, broken_out] = RunTongan("audit verify --db " + db);
   EXPECT_EQ(broken, 1) << broken_out;
   EXPECT_NE(broken_out.find("第 2 号记录"), std::string::npos) << broken_out;
+}
+
+TEST(Process, BackupSaysTheCopyIsSealedExactlyWhenTheDatabaseIs) {
+  TempDir dir;
+  const std::string plain = (dir.path() / "plain.db").string(), sealed = (dir.path() / "sealed.db").string();
+  OpenStore(plain, std::nullopt);
+  OpenStore(sealed);  // sealed under the test key
+  const std::string sealed_note = "仍为密文";
+  // A key in the environment does not make a plain database's backup sealed ...
+  const auto [plain_code, plain_out] = RunTongan("backup --db '" + plain + "' --to '" + plain + ".bak'");
+  EXPECT_EQ(plain_code, 0) << plain_out;
+  EXPECT_EQ(plain_out.find(sealed_note), std::string::npos) << plain_out;
+  // ... and a sealed database's backup is sealed though backing up needs no key.
+  const auto [sealed_code, sealed_out] =
+      RunTongan("backup --db '" + sealed + "' --to '" + sealed + ".bak'", "env -u TONGAN_DATA_KEY");
+  EXPECT_EQ(sealed_code, 0) << sealed_out;
+  EXPECT_NE(sealed_out.find(sealed_note), std::string::npos) << sealed_out;
 }
 
 }  // namespace
