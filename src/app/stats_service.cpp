@@ -23,7 +23,7 @@ std::string PreviousMonth(const std::string& month) {
     m = 12;
     --y;
   }
-  char buf[8];
+  char buf[32];  // room for any two ints, which keeps -Wformat-truncation quiet
   std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
   return buf;
 }
@@ -233,7 +233,8 @@ json StatsService::Dispatch(const RequestContext& ctx, const std::string& region
   json figures = json::array();
   for (const stats::Indicator& i : stats::Indicators()) {
     const auto v = stats::ValueOf(i, *now);
-    const auto p = before ? stats::ValueOf(i, *before) : std::nullopt;
+    std::optional<double> p;
+    if (before) p = stats::ValueOf(i, *before);
     figures.push_back({{"id", i.id},
                        {"group", i.group},
                        {"label", i.label_zh},

@@ -117,7 +117,7 @@ class StatsApiTest : public ::testing::Test {
 
 TEST_F(StatsApiTest, FiguresAtEveryLevelEqualCountsFromTheRecords) {
   const std::string city = Login("city");
-  for (const std::string region : {std::string("4104"), std::string("410402"), std::string("410402100"), std::string(kVillageA), std::string(kVillageB)})
+  for (const std::string& region : {std::string("4104"), std::string("410402"), std::string("410402100"), std::string(kVillageA), std::string(kVillageB)})
     ExpectFiguresMatch(region, city);
   // Sub-regions of the township are its villages, with their own counts.
   const json township = Dashboard("410402100", city);
@@ -165,7 +165,7 @@ TEST_F(StatsApiTest, EditsMoveTheTotalsAndTheyEqualARebuild) {
   input["version"] = client_->Get("/api/children/" + std::to_string(moved.id), county).Json()["version"];
   const auto put = client_->Put("/api/children/" + std::to_string(moved.id), input, county);
   ASSERT_EQ(put.status, 200) << put.body;
-  for (const std::string region : {std::string("410402"), std::string("410402100"), std::string(kVillageA), std::string(kVillageB)})
+  for (const std::string& region : {std::string("410402"), std::string("410402100"), std::string(kVillageA), std::string(kVillageB)})
     ExpectFiguresMatch(region, county);
 
   const stats::Figures maintained = env_.d.store->stats().Totals("410402");
